@@ -1,0 +1,14 @@
+// The `runnel` subcommands. Each registers its flags on the CLI11 app and returns the exit code
+// when run; main.cpp only wires them together.
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace runnel::cli {
+
+// `runnel eval`: evaluate one expression, or many as JSON lines (docs/cli.md).
+void AddEvalCommand(CLI::App& app, int& exit_code);
+
+}  // namespace runnel::cli

@@ -1,0 +1,7 @@
+#include "expr/registry.h"
+
+namespace runnel::expr {
+
+std::span<const FunctionDef> ConversionFunctions() { return {}; }
+
+}  // namespace runnel::expr
