@@ -152,11 +152,11 @@ Result<Token> Lexer::QuotedString() {
 std::string Describe(const Token& t) {
   using K = Token::Kind;
   switch (t.kind) {
-    case K::kEnd: return "the end of the expression";
+    case K::kEnd: return "end of the expression";
     case K::kIdent: return "'" + t.text + "'";
-    case K::kString: return "the string '" + t.text.substr(0, 40) + "'";
+    case K::kString: return "string '" + t.text.substr(0, 40) + "'";
     case K::kInteger:
-    case K::kFloat: return "the number " + t.text;
+    case K::kFloat: return "number " + t.text;
     case K::kLParen: return "'('";
     case K::kRParen: return "')'";
     case K::kLBracket: return "'['";
