@@ -6,7 +6,6 @@
 // unless stdin itself could not be read.
 
 #include <CLI/CLI.hpp>
-#include <boost/json/parse.hpp>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -17,6 +16,7 @@
 #include "expr/evaluator.h"
 #include "expr/json_context.h"
 #include "expr/timestamp.h"
+#include "json/parse.h"
 #include "json/serialize.h"
 
 namespace runnel::cli {
@@ -89,9 +89,9 @@ std::string AnswerLine(std::string_view line, int64_t default_now) {
     bj::object o{{"ok", false}, {"error", ErrorObject(e)}};
     return json::Serialize(o);
   };
-  boost::system::error_code ec;
-  bj::value doc = bj::parse(line, ec);
-  if (ec) return fail(Error("InvalidRequest", "the line is not valid JSON: " + ec.message()));
+  auto parsed = json::Parse(line);
+  if (!parsed) return fail(Error("InvalidRequest", "the line is not valid JSON: " + parsed.error().message));
+  bj::value doc = std::move(parsed.value());
   if (!doc.is_object()) return fail(Error("InvalidRequest", "each line must be a JSON object"));
   const bj::object& o = doc.get_object();
   auto expr_it = o.find("expr");
@@ -170,13 +170,12 @@ int RunEval(const EvalOptions& opt) {
       std::cerr << "runnel eval: " << text.error().message << "\n";
       return 2;
     }
-    boost::system::error_code ec;
-    bj::value doc = bj::parse(text.value(), ec);
-    if (ec) {
-      std::cerr << "runnel eval: " << opt.context_file << " is not valid JSON: " << ec.message() << "\n";
+    auto doc = json::Parse(text.value());
+    if (!doc) {
+      std::cerr << "runnel eval: " << opt.context_file << " is not valid JSON: " << doc.error().message << "\n";
       return 2;
     }
-    auto parsed = expr::JsonContext::FromJson(std::move(doc));
+    auto parsed = expr::JsonContext::FromJson(std::move(doc.value()));
     if (!parsed) {
       std::cerr << "runnel eval: " << opt.context_file << ": " << parsed.error().message << "\n";
       return 2;

@@ -185,8 +185,9 @@ class Parser {
                                         ? "at least " + std::to_string(fn->min_args)
                                         : std::to_string(fn->min_args) + " to " +
                                               std::to_string(fn->max_args));
+      bool singular = fn->min_args == 1 && (fn->max_args == 1 || fn->max_args == kVariadic);
       return Error(errc::kArity, std::string(fn->name) + "() takes " + expected + " argument" +
-                                     (expected == "1" ? "" : "s") + ", got " + std::to_string(n),
+                                     (singular ? "" : "s") + ", got " + std::to_string(n),
                    name_pos);
     }
     return node;

@@ -35,7 +35,7 @@ Digits ShortestDigits(double d) {
   return out;
 }
 
-// Fixed notation from digits: exponent in [-5, 15).
+// Fixed notation from digits: exponent in [-4, 15).
 void AppendFixed(const Digits& dg, std::string& out) {
   if (dg.exp < 0) {
     out += "0.";
@@ -72,8 +72,8 @@ void AppendDotNetDouble(double d, std::string& out) {
     d = -d;
   }
   Digits dg = ShortestDigits(d);
-  // .NET Core 3.0+ switches to exponent notation at 1E+15 and below 1E-05.
-  if (dg.exp >= 15 || dg.exp < -5) {
+  // .NET Core 3.0+ switches to exponent notation at 1E+15 and at 1E-05 and below.
+  if (dg.exp >= 15 || dg.exp < -4) {
     out += dg.buf[0];
     if (dg.len > 1) {
       out += '.';

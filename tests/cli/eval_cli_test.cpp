@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 
 #include "../expr/case_file.h"
+#include "json/parse.h"
 #include "json/serialize.h"
 
 namespace runnel::testing {
@@ -95,7 +96,7 @@ TEST(EvalCli, JsonLinesAnswerEveryLineInOrderEvenBadOnes) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   std::istringstream lines(r.out);
   std::vector<bj::value> answers;
-  for (std::string l; std::getline(lines, l);) answers.push_back(bj::parse(l));
+  for (std::string l; std::getline(lines, l);) answers.push_back(json::Parse(l).value());
   ASSERT_EQ(answers.size(), 7u) << r.out;
   EXPECT_EQ(answers[0], (bj::value{{"ok", true}, {"result", 3}}));
   EXPECT_EQ(answers[1].at("error").at("code"), "InvalidRequest");
@@ -130,7 +131,7 @@ TEST(EvalCli, JsonLinesPassEveryCaseFile) {
     ASSERT_LT(n, all.size());
     const ExprCase& c = all[n];
     SCOPED_TRACE(c.file + ":" + std::to_string(c.line) + ": " + c.text);
-    bj::value answer = bj::parse(l);
+    bj::value answer = json::Parse(l).value();
     if (c.result) {
       ASSERT_TRUE(answer.at("ok").as_bool()) << l;
       EXPECT_TRUE(SameJson(answer.at("result"), *c.result)) << l;

@@ -96,7 +96,7 @@ TEST(Parser, EnforcesLengthAndDepthLimits) {
 TEST(Parser, TemplateModeStopsAtTheClosingBrace) {
   size_t end = 0;
   std::string s = "x @{add(1, 2)} y";
-  auto r = Parse(s, 3, ParseMode::kTemplate, Limits(), &end);
+  auto r = Parse(s, 4, ParseMode::kTemplate, Limits(), &end);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(end, 14u);
   EXPECT_FALSE(Parse("@{add(1, 2)", 2, ParseMode::kTemplate, Limits()));
