@@ -167,6 +167,16 @@ Result<std::vector<bj::value>> FormValues(const bj::value& body, std::string_vie
 }
 
 Result<bj::value> MultipartPart(const bj::value& body, int64_t index) {
+  if (body.is_object()) {
+    const bj::object& o = body.get_object();
+    const bj::value* ct = json::FindMember(o, "$content-type");
+    bool multipart = json::FindMember(o, "$multipart") ||
+                     (ct && ct->is_string() && Lower(ct->get_string()).rfind("multipart/", 0) == 0);
+    if (!multipart) {
+      return Error(errc::kType, "the body is not multipart content (content type '" +
+                                    std::string(ct && ct->is_string() ? ct->get_string() : "none") + "')");
+    }
+  }
   RUNNEL_TRY(parts, Parts(body));
   if (index < 0 || static_cast<uint64_t>(index) >= parts.size()) {
     return Error(errc::kValue, "part " + std::to_string(index) + " does not exist; the body has " +

@@ -1,6 +1,6 @@
 #include "json/parse.h"
 
-#include <boost/json/parser.hpp>
+#include <boost/json/stream_parser.hpp>
 
 namespace runnel::json {
 namespace bj = boost::json;
@@ -8,7 +8,7 @@ namespace bj = boost::json;
 Result<bj::value> Parse(std::string_view text) {
   bj::parse_options opt;
   opt.max_depth = kMaxParseDepth;
-  bj::parser p(bj::storage_ptr(), opt);
+  bj::stream_parser p(bj::storage_ptr(), opt);
   boost::system::error_code ec;
   size_t used = p.write_some(text.data(), text.size(), ec);
   if (!ec) p.finish(ec);

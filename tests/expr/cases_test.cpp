@@ -38,13 +38,18 @@ TEST_P(ExprCaseFile, Passes) {
       context = std::move(parsed.value());
     }
     expr::EvalEnv env{&context, &clock, &limits};
+    // A literal's value is borrowed from its compiled form: take ownership before that goes.
+    auto owned = [](Result<expr::Value> r) -> Result<expr::Value> {
+      if (!r) return r;
+      return expr::Value(std::move(r.value()).Take());
+    };
     Result<expr::Value> result = Error();
     if (c.is_template) {
       auto compiled = expr::CompiledString::Compile(c.text, limits);
-      result = compiled ? compiled.value().Evaluate(env) : Result<expr::Value>(compiled.error());
+      result = compiled ? owned(compiled.value().Evaluate(env)) : Result<expr::Value>(compiled.error());
     } else {
       auto compiled = expr::Expression::Compile(c.text, limits);
-      result = compiled ? compiled.value().Evaluate(env) : Result<expr::Value>(compiled.error());
+      result = compiled ? owned(compiled.value().Evaluate(env)) : Result<expr::Value>(compiled.error());
     }
     if (c.result) {
       ASSERT_TRUE(result.has_value()) << "expected " << json::Serialize(*c.result) << ", got "
