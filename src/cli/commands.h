@@ -11,4 +11,10 @@ namespace runnel::cli {
 // `runnel eval`: evaluate one expression, or many as JSON lines (docs/cli.md).
 void AddEvalCommand(CLI::App& app, int& exit_code);
 
+// `runnel run`: run a flow in-process and print its run record (docs/cli.md).
+void AddRunCommand(CLI::App& app, int& exit_code);
+
+// `runnel validate`: load and check flow files, report diagnostics (docs/cli.md).
+void AddValidateCommand(CLI::App& app, int& exit_code);
+
 }  // namespace runnel::cli

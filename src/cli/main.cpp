@@ -9,6 +9,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "runnel 0.1.0");
   int exit_code = 0;
   runnel::cli::AddEvalCommand(app, exit_code);
+  runnel::cli::AddRunCommand(app, exit_code);
+  runnel::cli::AddValidateCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

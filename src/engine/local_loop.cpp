@@ -1,0 +1,82 @@
+#include "engine/local_loop.h"
+
+#include <chrono>
+
+namespace runnel::engine {
+
+LocalLoop::LocalLoop(const Clock& clock, ManualClock* virtual_clock)
+    : clock_(clock), virtual_clock_(virtual_clock) {}
+
+void LocalLoop::Post(std::function<void()> fn) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ready_.push_back(std::move(fn));
+  }
+  cv_.notify_one();
+}
+
+void LocalLoop::PostAt(int64_t due_micros, std::function<void()> fn) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    timers_.push(Timer{due_micros, seq_++, std::move(fn)});
+  }
+  cv_.notify_one();
+}
+
+void LocalLoop::BeginExternal() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++external_;
+}
+
+void LocalLoop::EndExternal() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    --external_;
+  }
+  cv_.notify_one();
+}
+
+void LocalLoop::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_one();
+}
+
+void LocalLoop::Run(bool stop_when_idle) {
+  std::unique_lock<std::mutex> lock(mu_);
+  stop_ = false;
+  while (!stop_) {
+    // Move due timers to the ready queue.
+    int64_t now = clock_.NowMicros();
+    while (!timers_.empty() && timers_.top().due <= now) {
+      ready_.push_back(std::move(const_cast<Timer&>(timers_.top()).fn));
+      timers_.pop();
+    }
+    if (!ready_.empty()) {
+      auto fn = std::move(ready_.front());
+      ready_.pop_front();
+      lock.unlock();
+      fn();
+      lock.lock();
+      continue;
+    }
+    if (external_ == 0) {
+      if (timers_.empty()) {
+        if (stop_when_idle) break;
+      } else if (virtual_clock_) {
+        virtual_clock_->Set(timers_.top().due);
+        continue;
+      }
+    }
+    if (!timers_.empty() && !virtual_clock_) {
+      int64_t wait = timers_.top().due - clock_.NowMicros();
+      cv_.wait_for(lock, std::chrono::microseconds(wait > 0 ? wait : 0));
+    } else {
+      cv_.wait(lock);
+    }
+  }
+}
+
+}  // namespace runnel::engine

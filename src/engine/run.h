@@ -1,0 +1,67 @@
+// Run: one execution of a flow definition (wdl-digest §4–§11).
+//
+// A run is a tree of containers — the flow itself, each Scope, the taken If branch or Switch
+// case, each Foreach/Until iteration — each holding an action graph ordered by runAfter. An
+// action becomes ready when all its predecessors are terminal; it runs when each predecessor's
+// status is one its runAfter accepts, and is Skipped otherwise (so skips cascade). Independent
+// actions are started together; asynchronous ones (Http, Wait, child flows) overlap. A
+// container's status follows the branch-tail rule (§7.3): each tail's status decides, a skipped
+// tail defers to its predecessors.
+//
+// Threading: every method runs on the scheduler's thread (scheduler.h); the run is single-
+// threaded and needs no locks. Create() and Start() may be called from that thread only.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "engine/action_handler.h"
+#include "engine/plan.h"
+#include "engine/scheduler.h"
+#include "engine/status.h"
+#include "expr/limits.h"
+
+namespace runnel::engine {
+
+struct RunOptions {
+  std::string run_id;              // generated (random, sortable) when empty
+  std::string flow_name;
+  std::string client_tracking_id;  // defaults to the run id
+  boost::json::value workflow;     // what workflow() returns; built from the names when null
+  expr::Limits limits;
+  // Action results by action name, used instead of running the action (`runnel run --mock`):
+  // {"status": "Succeeded"|"Failed"|..., "outputs": ..., "error": {"code", "message"}}.
+  boost::json::object mocks;
+  int foreach_concurrency = 20;  // default degree of parallelism (§9)
+  int max_foreach_items = 100000;
+  int call_depth = 0;  // Workflow-action nesting of this run (child flows get parent + 1)
+  // Called when a Response action runs (the server answers its caller right then).
+  std::function<void(const boost::json::value& response)> on_response;
+};
+
+struct RunResult {
+  Status status = Status::kSucceeded;
+  boost::json::value record;                // the run record (docs/run-record.md)
+  std::optional<boost::json::value> response;  // {statusCode, headers, body} if a Response ran
+};
+
+class Run {
+ public:
+  virtual ~Run() = default;
+
+  // `plan` and `handlers` must outlive the run.
+  static std::shared_ptr<Run> Create(std::shared_ptr<const Plan> plan, const HandlerRegistry& handlers,
+                                     Scheduler& scheduler, RunOptions options);
+
+  // Starts the run with the trigger's record ({name, outputs: {headers, body, ...}, ...}).
+  // `done` is called once, on the scheduler thread, when the run has finished.
+  virtual void Start(boost::json::value trigger_record, std::function<void(RunResult)> done) = 0;
+
+  // Cancels the run: running actions are cancelled, pending ones skipped; status Cancelled.
+  virtual void Cancel() = 0;
+};
+
+}  // namespace runnel::engine

@@ -1,0 +1,28 @@
+// Scheduler: where a run's work happens and how it waits.
+//
+// A run's state is touched only from its scheduler's thread (one logical strand per run), so
+// the engine needs no locks around run state. Anything that finishes elsewhere — an HTTP call on
+// an I/O thread, a child flow — posts its completion back with Post(). Waits (Wait actions,
+// retry backoff, Until timeouts, polling intervals) use PostAt() against the scheduler's clock,
+// which is injectable: tests and `runnel run --now` use a virtual clock that jumps to the next
+// due time when nothing else is ready, so no test ever waits for wall time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "base/clock.h"
+
+namespace runnel::engine {
+
+class Scheduler {
+ public:
+  virtual ~Scheduler() = default;
+  // Runs fn on the scheduler's thread as soon as possible. Safe to call from any thread.
+  virtual void Post(std::function<void()> fn) = 0;
+  // Runs fn on the scheduler's thread once clock().NowMicros() >= due_micros. Any thread.
+  virtual void PostAt(int64_t due_micros, std::function<void()> fn) = 0;
+  virtual const Clock& clock() const = 0;
+};
+
+}  // namespace runnel::engine

@@ -1,0 +1,244 @@
+#include "flow/loader.h"
+
+#include <boost/json/stream_parser.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "flow/errors.h"
+#include "flow/json_source_map.h"
+#include "flow/load_limits.h"
+#include "flow/package.h"
+#include "flow/yaml_to_json.h"
+
+namespace runnel::flow {
+namespace bj = boost::json;
+
+namespace {
+
+struct Document {
+  bj::value root;
+  std::shared_ptr<const SourceMap> source_map;
+};
+
+std::string Located(const std::string& origin, SourceLocation at) {
+  if (at.line == 0) return origin;
+  return origin + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
+}
+
+Error LoadError(const char* code, std::string message, std::string where) {
+  Error e(code, std::move(message));
+  e.where = std::move(where);
+  return e;
+}
+
+std::string Describe(const bj::value& v) {
+  switch (v.kind()) {
+    case bj::kind::object:
+      return "an object";
+    case bj::kind::array:
+      return "an array";
+    case bj::kind::string:
+      return "a string";
+    case bj::kind::bool_:
+      return "a boolean";
+    case bj::kind::null:
+      return "null";
+    default:
+      return "a number";
+  }
+}
+
+// The file name without folders and its last extension: the default flow name.
+std::string Stem(std::string_view origin) {
+  std::string path(origin.substr(0, origin.find('!')));
+  return std::filesystem::path(path).stem().string();
+}
+
+bool LooksBinary(std::string_view text) {
+  // A NUL or most C0 controls never appear in JSON or YAML text.
+  std::string_view head = text.substr(0, 64 * 1024);
+  for (unsigned char c : head) {
+    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') return true;
+  }
+  return false;
+}
+
+Result<Document> ParseJsonText(std::string_view text, const std::string& origin) {
+  bj::parse_options options;
+  options.max_depth = kMaxDocumentDepth;
+  bj::stream_parser parser({}, options);
+  boost::system::error_code ec;
+  size_t consumed = parser.write(text.data(), text.size(), ec);
+  if (!ec) parser.finish(ec);
+  if (ec) {
+    size_t offset = std::min(consumed, text.size());
+    SourceLocation at = LocateOffset(text, offset);
+    if (ec == bj::error::too_deep) {
+      return LoadError(
+          errc::kTooDeep,
+          "the document nests deeper than " + std::to_string(kMaxDocumentDepth) + " levels",
+          Located(origin, at));
+    }
+    std::string message = "invalid JSON: " + ec.message();
+    if (offset < text.size()) {
+      unsigned char c = static_cast<unsigned char>(text[offset]);
+      if (c >= 0x20 && c < 0x7f) message += std::string(" at '") + static_cast<char>(c) + "'";
+    } else {
+      message += " at the end of the text (unclosed object, array or string?)";
+    }
+    return LoadError(errc::kJsonSyntax, message, Located(origin, at));
+  }
+  Document doc;
+  doc.root = parser.release();
+  doc.source_map = std::make_shared<JsonSourceMap>(std::make_shared<const std::string>(text));
+  return doc;
+}
+
+Result<Document> ParseDocument(std::string_view text, const std::string& origin) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // a UTF-8 byte order mark
+  size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) {
+    return LoadError(errc::kEmptyFile,
+                     "the file is empty; a flow file holds a definition in JSON or YAML", origin);
+  }
+  if (LooksBinary(text)) {
+    return LoadError(errc::kUnknownFormat,
+                     "the file is neither JSON, YAML nor a zip package (it holds binary data)",
+                     origin);
+  }
+  if (text[first] == '{' || text[first] == '[') return ParseJsonText(text, origin);
+  auto yaml = YamlToJson(text);
+  if (!yaml) {
+    Error e = yaml.error();
+    e.where = e.where.empty() ? origin : origin + ":" + e.where;
+    return e;
+  }
+  return Document{std::move(yaml.value().value), std::move(yaml.value().source_map)};
+}
+
+bool IsDefinitionShape(const bj::object& o) {
+  if (o.contains("triggers") || o.contains("actions")) return true;
+  auto it = o.find("$schema");
+  return it != o.end() && it->value().is_string() &&
+         std::string_view(it->value().get_string()).find("workflowdefinition.json") !=
+             std::string_view::npos;
+}
+
+// Finds the definition in one of the accepted shapes (loader.h) and fills a FlowFile.
+Result<FlowFile> Unwrap(Document doc, const std::string& origin, std::string name) {
+  const std::string where = Located(origin, doc.source_map->Find(""));
+  if (doc.root.is_null()) {
+    return LoadError(errc::kEmptyFile, "the document is empty; a flow file holds a definition",
+                     origin);
+  }
+  if (!doc.root.is_object()) {
+    return LoadError(
+        errc::kNoDefinition,
+        "the document is " + Describe(doc.root) +
+            "; a flow file holds one object: a definition (with \"triggers\" and "
+            "\"actions\"), a workflow.json ({\"definition\": ...}) or a Power Automate "
+            "flow ({\"properties\": {\"definition\": ...}})",
+        where);
+  }
+  bj::object& root = doc.root.get_object();
+  FlowFile file;
+  file.name = std::move(name);
+  file.origin = origin;
+  file.source_map = doc.source_map;
+  bj::value* definition = nullptr;
+  if (IsDefinitionShape(root)) {
+    file.definition = std::move(doc.root);
+    return file;
+  }
+  if (auto it = root.find("definition"); it != root.end()) {
+    definition = &it->value();
+    file.definition_pointer = "/definition";
+    if (auto kind = root.find("kind"); kind != root.end()) {
+      if (!kind->value().is_string()) {
+        return LoadError(errc::kNoDefinition, "\"kind\" must be \"Stateful\" or \"Stateless\"",
+                         Located(origin, doc.source_map->Find("/kind")));
+      }
+      file.kind = std::string(kind->value().get_string());
+    }
+  } else if (auto props = root.find("properties");
+             props != root.end() && props->value().is_object() &&
+             props->value().get_object().contains("definition")) {
+    bj::object& properties = props->value().get_object();
+    definition = &properties["definition"];
+    file.definition_pointer = "/properties/definition";
+    if (auto refs = properties.find("connectionReferences"); refs != properties.end()) {
+      file.connection_references = refs->value();
+    }
+  } else {
+    return LoadError(
+        errc::kNoDefinition,
+        "no flow definition found: expected \"triggers\" and \"actions\" (a definition), "
+        "\"definition\" (a Logic Apps workflow.json) or \"properties\": {\"definition\"} "
+        "(a Power Automate flow)",
+        where);
+  }
+  if (!definition->is_object()) {
+    return LoadError(errc::kNoDefinition,
+                     "the definition at " + file.definition_pointer + " is " +
+                         Describe(*definition) +
+                         "; it must be an object with \"triggers\" and \"actions\"",
+                     Located(origin, doc.source_map->Find(file.definition_pointer)));
+  }
+  file.definition = std::move(*definition);
+  return file;
+}
+
+Result<std::vector<FlowFile>> LoadPackage(std::string_view data, const std::string& origin) {
+  auto members = ReadPackage(data);
+  if (!members) {
+    Error e = members.error();
+    e.where = origin;
+    return e;
+  }
+  std::vector<FlowFile> flows;
+  for (PackageMember& member : members.value()) {
+    std::string member_origin = origin + "!" + member.path;
+    RUNNEL_TRY(doc, ParseDocument(member.text, member_origin));
+    RUNNEL_TRY(file, Unwrap(std::move(doc), member_origin, std::move(member.flow_name)));
+    flows.push_back(std::move(file));
+  }
+  return flows;
+}
+
+}  // namespace
+
+Result<std::vector<FlowFile>> LoadFlowText(std::string_view text, const std::string& origin) {
+  if (LooksLikeZip(text)) return LoadPackage(text, origin);
+  RUNNEL_TRY(doc, ParseDocument(text, origin));
+  RUNNEL_TRY(file, Unwrap(std::move(doc), origin, Stem(origin)));
+  std::vector<FlowFile> flows;
+  flows.push_back(std::move(file));
+  return flows;
+}
+
+Result<std::vector<FlowFile>> LoadFlowFile(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) {
+    return LoadError(errc::kUnreadableFile, "no such file", path);
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    return LoadError(errc::kUnreadableFile, "not a regular file (a folder?)", path);
+  }
+  uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxFlowFileBytes) {
+    return LoadError(errc::kFileTooLarge,
+                     "the file is " + std::to_string(size) + " bytes; flow files are limited to " +
+                         std::to_string(kMaxFlowFileBytes),
+                     path);
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return LoadError(errc::kUnreadableFile, "cannot open the file for reading", path);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) return LoadError(errc::kUnreadableFile, "reading the file failed", path);
+  return LoadFlowText(buffer.str(), path);
+}
+
+}  // namespace runnel::flow

@@ -1,0 +1,54 @@
+#include "engine/local_loop.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+#include <vector>
+
+namespace runnel::engine {
+namespace {
+
+TEST(LocalLoop, VirtualTimeJumpsToTheNextTimerWhenIdle) {
+  ManualClock clock(1000);
+  LocalLoop loop(clock, &clock);
+  std::vector<int64_t> fired;
+  loop.PostAt(5000, [&] { fired.push_back(clock.NowMicros()); });
+  loop.PostAt(2000, [&] {
+    fired.push_back(clock.NowMicros());
+    loop.PostAt(clock.NowMicros() + 500, [&] { fired.push_back(clock.NowMicros()); });
+  });
+  loop.Post([&] { fired.push_back(clock.NowMicros()); });
+  loop.Run();
+  EXPECT_EQ(fired, (std::vector<int64_t>{1000, 2000, 2500, 5000}));
+}
+
+TEST(LocalLoop, WaitsForExternalWorkBeforeJumpingTime) {
+  ManualClock clock(0);
+  LocalLoop loop(clock, &clock);
+  std::vector<std::string> order;
+  loop.PostAt(1'000'000, [&] { order.push_back("timer"); });
+  loop.BeginExternal();
+  std::thread worker([&] {
+    loop.Post([&] {
+      order.push_back("external");
+      loop.EndExternal();
+    });
+  });
+  loop.Run();
+  worker.join();
+  EXPECT_EQ(order, (std::vector<std::string>{"external", "timer"}));
+}
+
+TEST(LocalLoop, RealClockTimersFireInDueOrder) {
+  const Clock& clock = SystemClock::Instance();
+  LocalLoop loop(clock);
+  std::vector<int> order;
+  int64_t now = clock.NowMicros();
+  loop.PostAt(now + 2000, [&] { order.push_back(2); });
+  loop.PostAt(now + 1000, [&] { order.push_back(1); });
+  loop.Run();
+  EXPECT_EQ(order, (std::vector<int>{1, 2}));
+}
+
+}  // namespace
+}  // namespace runnel::engine
