@@ -1,5 +1,7 @@
 #include "cli/handlers.h"
 
+#include "connectors/http/curl_http_client.h"
+#include "connectors/http/http_action.h"
 #include "engine/actions/workflow.h"
 #include "engine/directory_child_flows.h"
 
@@ -11,7 +13,10 @@ std::unique_ptr<engine::HandlerRegistry> MakeLocalHandlers(engine::LocalLoop& lo
   engine::RegisterBuiltinHandlers(*registry);
   auto children = std::make_shared<engine::DirectoryChildFlows>(directory, build);
   registry->Register(flow::ActionType::kWorkflow, std::make_shared<engine::WorkflowHandler>(*registry, children));
-  (void)loop;
+  connectors::HttpActionOptions http;
+  http.begin_external = [&loop] { loop.BeginExternal(); };
+  http.end_external = [&loop] { loop.EndExternal(); };
+  connectors::RegisterHttpHandlers(*registry, std::make_shared<connectors::CurlHttpClient>(), std::move(http));
   return registry;
 }
 

@@ -15,10 +15,11 @@ void LocalLoop::Post(std::function<void()> fn) {
   cv_.notify_one();
 }
 
-void LocalLoop::PostAt(int64_t due_micros, std::function<void()> fn) {
+void LocalLoop::PostAt(int64_t due_micros, std::function<void()> fn, bool keeps_alive) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    timers_.push(Timer{due_micros, seq_++, std::move(fn)});
+    timers_.push(Timer{due_micros, seq_++, std::move(fn), keeps_alive});
+    if (keeps_alive) ++live_timers_;
   }
   cv_.notify_one();
 }
@@ -51,6 +52,7 @@ void LocalLoop::Run(bool stop_when_idle) {
     // Move due timers to the ready queue.
     int64_t now = clock_.NowMicros();
     while (!timers_.empty() && timers_.top().due <= now) {
+      if (timers_.top().keeps_alive) --live_timers_;
       ready_.push_back(std::move(const_cast<Timer&>(timers_.top()).fn));
       timers_.pop();
     }
@@ -63,7 +65,7 @@ void LocalLoop::Run(bool stop_when_idle) {
       continue;
     }
     if (external_ == 0) {
-      if (timers_.empty()) {
+      if (live_timers_ == 0) {
         if (stop_when_idle) break;
       } else if (virtual_clock_) {
         virtual_clock_->Set(timers_.top().due);

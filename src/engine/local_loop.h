@@ -1,8 +1,8 @@
 // LocalLoop: a single-threaded Scheduler for running flows in-process (`runnel run`, tests).
 //
 // Run() executes posted work on the calling thread until Stop() is called or, with
-// `stop_when_idle`, until nothing is queued, no timer is pending and no outside work is in
-// flight. With a real clock it sleeps until the next timer is due (woken early by Post from
+// `stop_when_idle`, until nothing is queued, no timer that keeps it alive is pending and no
+// outside work is in flight. With a real clock it sleeps until the next timer is due (woken early by Post from
 // other threads); with a ManualClock it advances that clock straight to the next due time
 // whenever the queue is empty and no outside work is in flight — virtual time.
 //
@@ -28,7 +28,8 @@ class LocalLoop final : public Scheduler {
   explicit LocalLoop(const Clock& clock, ManualClock* virtual_clock = nullptr);
 
   void Post(std::function<void()> fn) override;
-  void PostAt(int64_t due_micros, std::function<void()> fn) override;
+  using Scheduler::PostAt;
+  void PostAt(int64_t due_micros, std::function<void()> fn, bool keeps_alive) override;
   const Clock& clock() const override { return clock_; }
 
   void BeginExternal();
@@ -43,6 +44,7 @@ class LocalLoop final : public Scheduler {
     int64_t due;
     uint64_t seq;  // FIFO among equal due times
     std::function<void()> fn;
+    bool keeps_alive;
     bool operator>(const Timer& o) const { return due != o.due ? due > o.due : seq > o.seq; }
   };
 
@@ -53,6 +55,7 @@ class LocalLoop final : public Scheduler {
   std::deque<std::function<void()>> ready_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
   uint64_t seq_ = 0;
+  size_t live_timers_ = 0;  // timers that keep the loop alive
   int external_ = 0;
   bool stop_ = false;
 };

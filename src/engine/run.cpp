@@ -230,7 +230,7 @@ void RunImpl::ArmTimeout(const std::shared_ptr<Frame>& f, size_t i) {
                                                              "limit.timeout of " + limit));
       Pump();
     }
-  });
+  }, /*keeps_alive=*/false);
 }
 
 void RunImpl::Finish(const std::shared_ptr<Frame>& f, size_t i, ActionResult r, bj::value inputs,

@@ -21,7 +21,11 @@ class Scheduler {
   // Runs fn on the scheduler's thread as soon as possible. Safe to call from any thread.
   virtual void Post(std::function<void()> fn) = 0;
   // Runs fn on the scheduler's thread once clock().NowMicros() >= due_micros. Any thread.
-  virtual void PostAt(int64_t due_micros, std::function<void()> fn) = 0;
+  // A timer that `keeps_alive` is work the scheduler must wait for; one that does not (a
+  // limit.timeout guard whose action may finish first) never keeps an otherwise idle loop
+  // running, and fires only if the loop is still running at its due time.
+  virtual void PostAt(int64_t due_micros, std::function<void()> fn, bool keeps_alive) = 0;
+  void PostAt(int64_t due_micros, std::function<void()> fn) { PostAt(due_micros, std::move(fn), true); }
   virtual const Clock& clock() const = 0;
 };
 

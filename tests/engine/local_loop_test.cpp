@@ -52,3 +52,34 @@ TEST(LocalLoop, RealClockTimersFireInDueOrder) {
 
 }  // namespace
 }  // namespace runnel::engine
+
+namespace runnel::engine {
+namespace {
+
+// Regression: an action's limit.timeout guard outlived the action and kept `runnel run` waiting
+// for an hour on the real clock. Timers that do not keep the loop alive must not.
+TEST(LocalLoop, TimersThatDoNotKeepItAliveLetItStop) {
+  const Clock& clock = SystemClock::Instance();
+  LocalLoop loop(clock);
+  bool guard_fired = false, work_done = false;
+  loop.PostAt(clock.NowMicros() + 3'600'000'000, [&] { guard_fired = true; }, /*keeps_alive=*/false);
+  loop.Post([&] { work_done = true; });
+  loop.Run();
+  EXPECT_TRUE(work_done);
+  EXPECT_FALSE(guard_fired);
+}
+
+TEST(LocalLoop, VirtualTimeSkipsPastGuardsToLiveTimers) {
+  ManualClock clock(0);
+  LocalLoop loop(clock, &clock);
+  std::vector<std::string> order;
+  loop.PostAt(10, [&] { order.push_back("guard"); }, /*keeps_alive=*/false);
+  loop.PostAt(20, [&] { order.push_back("live"); });
+  loop.PostAt(30, [&] { order.push_back("late guard"); }, /*keeps_alive=*/false);
+  loop.Run();
+  EXPECT_EQ(order, (std::vector<std::string>{"guard", "live"}));
+  EXPECT_EQ(clock.NowMicros(), 20);
+}
+
+}  // namespace
+}  // namespace runnel::engine
