@@ -24,7 +24,7 @@ namespace runnel::bench {
 namespace {
 namespace bj = boost::json;
 
-constexpr char kSmallFlow[] = R"({
+constexpr char kSmallFlow[] = R"json({
   "triggers": {"manual": {"type": "Request", "kind": "Http", "inputs": {"method": "POST"}}},
   "actions": {
     "Compose": {"type": "Compose", "runAfter": {}, "inputs": {
@@ -34,9 +34,9 @@ constexpr char kSmallFlow[] = R"({
       "firstSku": "@triggerBody()?['items']?[0]?['sku']"}},
     "Response": {"type": "Response", "kind": "Http", "runAfter": {"Compose": ["Succeeded"]},
                  "inputs": {"statusCode": 200, "body": "@outputs('Compose')"}}
-  }})";
+  }})json";
 
-constexpr char kDataFlow[] = R"({
+constexpr char kDataFlow[] = R"json({
   "triggers": {"manual": {"type": "Request", "kind": "Http", "inputs": {"method": "POST"}}},
   "actions": {
     "Init": {"type": "InitializeVariable", "runAfter": {},
@@ -50,7 +50,7 @@ constexpr char kDataFlow[] = R"({
                  "operationOptions": "Sequential", "actions": {
       "Append": {"type": "AppendToArrayVariable", "runAfter": {},
                  "inputs": {"name": "picked", "value": "@item()?['id']"}}}}
-  }})";
+  }})json";
 
 bj::value SmallBody() {
   return bj::parse(R"({"orderId":42,"customer":"contoso ltd","items":[{"sku":"A-1","qty":2,"price":9.5},

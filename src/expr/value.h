@@ -11,6 +11,7 @@
 
 #include <boost/json/value.hpp>
 #include <memory>
+#include <optional>
 
 namespace runnel::expr {
 
@@ -19,7 +20,7 @@ class Decimal;
 class Value {
  public:
   Value() = default;  // JSON null
-  Value(boost::json::value v) : own_(std::move(v)) {}  // NOLINT(google-explicit-constructor)
+  Value(boost::json::value v) : ref_(nullptr), own_(std::move(v)) {}  // NOLINT(google-explicit-constructor)
 
   static Value Borrow(const boost::json::value& v) {
     Value out;
@@ -33,12 +34,12 @@ class Value {
   Value(const Value&) = delete;
   Value& operator=(const Value&) = delete;
 
-  const boost::json::value& json() const { return ref_ ? *ref_ : own_; }
+  const boost::json::value& json() const { return ref_ ? *ref_ : *own_; }
   const Decimal* decimal() const { return decimal_.get(); }
   bool is_borrowed() const { return ref_ != nullptr; }
 
   // The JSON value, moved out when owned, copied when borrowed.
-  boost::json::value Take() && { return ref_ ? boost::json::value(*ref_) : std::move(own_); }
+  boost::json::value Take() && { return ref_ ? boost::json::value(*ref_) : std::move(*own_); }
 
   // A sub-value of this one (member or element `sub`, which must point into json()): borrowed
   // when this Value is borrowed, else moved out of the owned value.
@@ -59,8 +60,15 @@ class Value {
   }
 
  private:
-  const boost::json::value* ref_ = nullptr;
-  boost::json::value own_;
+  static const boost::json::value& Null() {
+    static const boost::json::value null;
+    return null;
+  }
+
+  // Borrowed values (the common case when reading run data) never construct a JSON value of
+  // their own: `own_` stays empty and ref_ points at the borrowed one (or at a shared null).
+  const boost::json::value* ref_ = &Null();
+  std::optional<boost::json::value> own_;
   std::shared_ptr<const Decimal> decimal_;
 };
 

@@ -16,6 +16,31 @@ std::vector<std::string_view> ActionTypeNames() {
   return names;
 }
 
+// How to fix an unknown type: the designer's display name for a type people write by hand
+// ("Condition" is an If), else the closest type name.
+std::string UnknownTypeHint(std::string_view type) {
+  static constexpr std::pair<std::string_view, std::string_view> kDesignerNames[] = {
+      {"Condition", "If"},
+      {"Delay", "Wait"},
+      {"DelayUntil", "Wait"},
+      {"DoUntil", "Until"},
+      {"ApplyToEach", "Foreach"},
+      {"FilterArray", "Query"},
+      {"Filter", "Query"},
+      {"CreateHtmlTable", "Table"},
+      {"CreateCsvTable", "Table"},
+      {"InitializeVariables", "InitializeVariable"},
+      {"Variable", "InitializeVariable"},
+  };
+  for (const auto& [name, actual] : kDesignerNames) {
+    if (json::EqualsIgnoreCase(name, type)) {
+      return "; the designer's '" + std::string(name) + "' is written \"type\": \"" +
+             std::string(actual) + "\"";
+    }
+  }
+  return DidYouMean(type, ActionTypeNames());
+}
+
 }  // namespace
 
 const bj::value* Member(const bj::object& o, std::string_view key) {
@@ -92,10 +117,10 @@ std::unique_ptr<Action> ActionBuilder::BuildAction(std::string_view name, const 
   action->type_name = std::string(type->get_string());
   auto info = FindActionType(action->type_name);
   if (!info) {
-    ctx_.Error(PointerChild(pointer, "type"), errc::kUnknownActionType,
-               "unknown action type '" + action->type_name + "'" +
-                   DidYouMean(action->type_name, ActionTypeNames()),
-               action->type_name);
+    ctx_.Error(
+        PointerChild(pointer, "type"), errc::kUnknownActionType,
+        "unknown action type '" + action->type_name + "'" + UnknownTypeHint(action->type_name),
+        action->type_name);
   } else {
     action->type = info->type;
     if (!info->executable) {

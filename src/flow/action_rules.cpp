@@ -1,7 +1,7 @@
 // Rules for the action types that are not containers: required inputs (wdl-digest §5),
-// variables (§5.9: declared only at top level, one per action, typed), and where Response and
-// Terminate may stand (§19.18). Inputs written as one expression ("inputs": "@...") cannot be
-// checked member by member and are left to run time.
+// variables (§5.9: declared only at top level and typed; several per action are accepted, see
+// InitializeVariable below), and where Response and Terminate may stand (§19.18). Inputs written
+// as one expression ("inputs": "@...") cannot be checked member by member: left to run time.
 #include <boost/json/object.hpp>
 
 #include "flow/action_builder.h"

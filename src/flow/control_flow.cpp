@@ -119,8 +119,8 @@ void ActionBuilder::BuildSwitch(Action& action, const bj::object& o) {
   }
   action.branches.reserve(count + 1);
   std::vector<std::pair<const bj::value*, std::string>> seen;  // case value, case name
-  for (size_t i = 0; cases && i < count; ++i) {
-    const auto& kv = cases->get_object().begin()[i];
+  static const bj::object kNoCases;
+  for (const auto& kv : cases ? cases->get_object() : kNoCases) {
     std::string case_pointer = PointerChild(cases_pointer, kv.key());
     if (!kv.value().is_object()) {
       ctx_.Error(

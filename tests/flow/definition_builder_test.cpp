@@ -203,7 +203,8 @@ TEST(DefinitionBuilder, UnknownAndUnsupportedTypes) {
     "C": {"type": "Composse"},
     "D": {"inputs": {}},
     "E": "not an object",
-    "F": {"type": 5}})j"));
+    "F": {"type": 5},
+    "G": {"type": "Condition"}})j"));
   EXPECT_FALSE(built.ok());
   const Diagnostic* xslt = built.Find(errc::kUnsupportedActionType, "/actions/A/type");
   ASSERT_NE(xslt, nullptr) << built.Dump();
@@ -215,6 +216,9 @@ TEST(DefinitionBuilder, UnknownAndUnsupportedTypes) {
   EXPECT_NE(built.Find(errc::kMissingProperty, "/actions/D"), nullptr);
   EXPECT_NE(built.Find(errc::kInvalidProperty, "/actions/E"), nullptr);
   EXPECT_NE(built.Find(errc::kMissingProperty, "/actions/F/type"), nullptr);
+  EXPECT_NE(
+      built.Find(errc::kUnknownActionType, "/actions/G/type")->message.find("\"type\": \"If\""),
+      std::string::npos);
 }
 
 TEST(DefinitionBuilder, TriggerRules) {

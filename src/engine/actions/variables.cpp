@@ -5,6 +5,8 @@
 // holds a string. A variable initialized without a value starts at its type's empty value
 // (0, 0.0, false, "", [], {}) — the documentation leaves this open; see docs/engine.md.
 
+#include <vector>
+
 #include "engine/actions/builtin.h"
 #include "json/compare.h"
 #include "json/lookup.h"
@@ -135,28 +137,41 @@ ActionResult NameValueOutput(const std::string& name, const bj::value& value) {
 
 }  // namespace
 
+// One variable per action in the documented form; Logic Apps Standard's designer also writes
+// several entries in one action, declared in order (all or nothing: the first bad entry fails
+// the action before any is declared).
 void InitializeVariableHandler::Execute(std::shared_ptr<ActionCall> call) {
   WithInputs(call, [&](const bj::value& inputs) -> Result<ActionResult> {
     const bj::value* vars = Input(inputs, "variables");
-    if (!vars || !vars->is_array() || vars->get_array().size() != 1 || !vars->get_array()[0].is_object()) {
-      return Error("InvalidVariableAction", "InitializeVariable needs \"variables\": [{\"name\", \"type\", \"value\"}] "
-                                            "with exactly one entry");
+    if (!vars || !vars->is_array() || vars->get_array().empty()) {
+      return Error("InvalidVariableAction", "InitializeVariable needs \"variables\": [{\"name\", \"type\", \"value\"}]");
     }
-    const bj::value& decl = vars->get_array()[0];
-    RUNNEL_TRY(name, NameOf(decl));
-    const bj::value* type_name = Input(decl, "type");
-    auto type = type_name && type_name->is_string() ? ParseType(type_name->get_string()) : std::nullopt;
-    if (!type) {
-      return Error("InvalidVariableType", "the variable '" + name +
-                                              "' needs a type: Integer, Float, Boolean, String, Array or Object");
+    std::vector<std::pair<std::string, bj::value>> declared;
+    for (const bj::value& decl : vars->get_array()) {
+      if (!decl.is_object()) {
+        return Error("InvalidVariableAction", "each entry of \"variables\" must be an object {\"name\", \"type\", \"value\"}");
+      }
+      RUNNEL_TRY(name, NameOf(decl));
+      const bj::value* type_name = Input(decl, "type");
+      auto type = type_name && type_name->is_string() ? ParseType(type_name->get_string()) : std::nullopt;
+      if (!type) {
+        return Error("InvalidVariableType", "the variable '" + name +
+                                                "' needs a type: Integer, Float, Boolean, String, Array or Object");
+      }
+      const bj::value* value = Input(decl, "value");
+      bj::value initial = EmptyValue(*type);
+      if (value && !value->is_null()) {
+        RUNNEL_TRY(v, Coerce(name, *type, *value));
+        initial = std::move(v);
+      }
+      if (call->run().FindVariable(name)) {
+        return Error("VariableAlreadyExists", "the variable '" + name + "' is already initialized");
+      }
+      declared.emplace_back(std::move(name), std::move(initial));
     }
-    const bj::value* value = Input(decl, "value");
-    bj::value initial = EmptyValue(*type);
-    if (value && !value->is_null()) {
-      RUNNEL_TRY(v, Coerce(name, *type, *value));
-      initial = std::move(v);
+    for (auto& [name, value] : declared) {
+      if (auto st = call->run().DeclareVariable(name, std::move(value)); !st) return st.error();
     }
-    if (auto st = call->run().DeclareVariable(name, initial); !st) return st.error();
     return ActionResult::Succeeded(nullptr);
   });
 }
@@ -215,7 +230,8 @@ void AppendToArrayVariableHandler::Execute(std::shared_ptr<ActionCall> call) {
     }
     const bj::value* value = Input(inputs, "value");
     slot->get_array().push_back(value ? *value : bj::value(nullptr));
-    return NameValueOutput(name, *slot);
+    // No outputs: echoing the whole array after every append made a loop of appends quadratic.
+    return ActionResult::Succeeded(nullptr);
   });
 }
 
@@ -228,7 +244,7 @@ void AppendToStringVariableHandler::Execute(std::shared_ptr<ActionCall> call) {
     }
     const bj::value* value = Input(inputs, "value");
     if (value) slot->get_string().append(json::ToText(*value));
-    return NameValueOutput(name, *slot);
+    return ActionResult::Succeeded(nullptr);
   });
 }
 

@@ -1,5 +1,7 @@
 #include "expr/datetime/format.h"
 
+#include <charconv>
+
 #include <cstdio>
 
 #include "expr/errors.h"
@@ -31,9 +33,10 @@ Error BadFormat(std::string_view format, std::string_view why) {
 
 void AppendDigits(std::string& out, int64_t value, size_t min_digits) {
   char buf[24];
-  int n = std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(value));
-  if (static_cast<size_t>(n) < min_digits) out.append(min_digits - n, '0');
-  out.append(buf, static_cast<size_t>(n));
+  auto r = std::to_chars(buf, buf + sizeof buf, value);  // every field is formatted: no printf
+  size_t n = static_cast<size_t>(r.ptr - buf);
+  if (n < min_digits) out.append(min_digits - n, '0');
+  out.append(buf, n);
 }
 
 // .NET's IsUseGenitiveForm: is there a "d" or "dd" field before or after the month at `index`?

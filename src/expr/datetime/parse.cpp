@@ -239,8 +239,66 @@ Status LenientParser::AssignDate() {
 
 }  // namespace
 
+namespace {
+
+// The strict ISO 8601 forms flows pass around (utcNow(), trigger timestamps): yyyy-MM-dd, or
+// yyyy-MM-ddTHH:mm:ss with 1-7 fraction digits and an optional Z or +hh:mm. Read directly, the
+// result is the one the lenient parser gives; anything else (or any doubt) returns nullopt and
+// takes the full path.
+std::optional<DateTime> ParseIsoFast(std::string_view s) {
+  auto digits = [&](size_t pos, size_t n, int& out) {
+    if (pos + n > s.size()) return false;
+    out = 0;
+    for (size_t i = pos; i < pos + n; ++i) {
+      if (s[i] < '0' || s[i] > '9') return false;
+      out = out * 10 + (s[i] - '0');
+    }
+    return true;
+  };
+  CivilTime c;
+  if (s.size() < 10 || s[4] != '-' || s[7] != '-' || !digits(0, 4, c.year) || !digits(5, 2, c.month) ||
+      !digits(8, 2, c.day)) {
+    return std::nullopt;
+  }
+  if (s.size() == 10) return DateTime::FromCivil(c, DateKind::kUnspecified);
+  if (s.size() < 19 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || !digits(11, 2, c.hour) ||
+      !digits(14, 2, c.minute) || !digits(17, 2, c.second)) {
+    return std::nullopt;
+  }
+  size_t p = 19;
+  if (p < s.size() && s[p] == '.') {
+    size_t start = ++p;
+    int fraction = 0;
+    while (p < s.size() && s[p] >= '0' && s[p] <= '9' && p - start < 7) fraction = fraction * 10 + (s[p++] - '0');
+    if (p == start || (p < s.size() && s[p] >= '0' && s[p] <= '9')) return std::nullopt;  // 8+ digits round
+    for (size_t k = p - start; k < 7; ++k) fraction *= 10;
+    c.fraction = fraction;
+  }
+  DateKind kind = DateKind::kUnspecified;
+  int64_t offset_minutes = 0;
+  if (p < s.size() && s[p] == 'Z') {
+    kind = DateKind::kUtc;
+    ++p;
+  } else if (p < s.size() && (s[p] == '+' || s[p] == '-')) {
+    int oh = 0, om = 0;
+    if (p + 6 != s.size() || s[p + 3] != ':' || !digits(p + 1, 2, oh) || !digits(p + 4, 2, om) || oh > 14 || om > 59) {
+      return std::nullopt;
+    }
+    offset_minutes = (s[p] == '-' ? -1 : 1) * (oh * 60 + om);
+    kind = DateKind::kUtc;
+    p += 6;
+  }
+  if (p != s.size()) return std::nullopt;
+  auto dt = DateTime::FromCivil(c, kind);
+  if (!dt || offset_minutes == 0) return dt;
+  return dt->AddTicks(-offset_minutes * 60 * 10'000'000LL);
+}
+
+}  // namespace
+
 Result<DateTime> ParseDateTime(std::string_view text, const Culture& culture) {
   if (text.size() > kMaxTimestampChars) return ParseError("it is too long to be a timestamp");
+  if (auto fast = ParseIsoFast(text)) return *fast;
   std::u16string raw = Utf8ToUtf16(text);
   return LenientParser(raw, culture).Run();
 }
