@@ -23,7 +23,7 @@ Result<ChildFlow> DirectoryChildFlows::Find(std::string_view name) {
     std::vector<flow::Diagnostic> diagnostics;
     auto built = flow::BuildDefinition(files[0], options_, diagnostics);
     if (!built) {
-      return Error("ChildFlowInvalid", "the child flow '" + std::string(name) + "' (" + p.string() +
+      return Error("ChildFlowInvalid", "the child flow '" + std::string(name) + "' (" + p.filename().string() +
                                            ") is not valid: " + built.error().message);
     }
     ChildFlow child;
@@ -33,7 +33,7 @@ Result<ChildFlow> DirectoryChildFlows::Find(std::string_view name) {
     return child;
   }
   return Error("ChildFlowNotFound", "no flow named '" + std::string(name) + "' next to the calling flow (looked for " +
-                                        std::string(name) + ".json, .yaml, .yml in " + directory_ + ")");
+                                        std::string(name) + ".json, .yaml and .yml in the same folder)");
 }
 
 }  // namespace runnel::engine
