@@ -5,6 +5,7 @@
 // UTF-16. Encoding a surrogate code point to UTF-8 writes U+FFFD.
 #pragma once
 
+#include "json/utf8.h"
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -72,23 +73,6 @@ inline void AppendUtf16(char32_t cp, std::u16string& out) {
   out += static_cast<char16_t>(0xDC00 + (cp & 0x3FF));
 }
 
-inline void AppendUtf8(char32_t cp, std::string& out) {
-  if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) cp = kReplacement;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
+inline void AppendUtf8(char32_t cp, std::string& out) { json::AppendUtf8(cp, out); }
 
 }  // namespace runnel::expr::text

@@ -1,4 +1,5 @@
 #include "expr/number/format_custom.h"
+#include "json/utf8.h"
 
 #include <algorithm>
 #include <climits>
@@ -12,23 +13,7 @@ namespace {
 
 constexpr char32_t kPerMille = U'\u2030';
 
-void AppendUtf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
+void AppendUtf8(std::string& out, char32_t cp) { json::AppendUtf8(cp, out); }
 
 // What a section's placeholders say, gathered before any output (the first pass of
 // NumberToStringFormat).

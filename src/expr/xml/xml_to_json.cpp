@@ -1,4 +1,5 @@
 #include "expr/xml/xml_to_json.h"
+#include "json/utf8.h"
 
 #include <string>
 #include <string_view>
@@ -20,23 +21,7 @@ int HexDigit(char c) {
   return -1;
 }
 
-void AppendUtf8(uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
+void AppendUtf8(uint32_t cp, std::string& out) { json::AppendUtf8(cp, out); }
 
 // The length of an "_xHHHH_" or "_xHHHHHHHH_" escape at name[i], appending its character to
 // `out`; 0 (appending nothing) when there is none.
