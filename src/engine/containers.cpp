@@ -252,10 +252,10 @@ void RunImpl::StartContainer(const std::shared_ptr<Frame>& f, size_t i) {
           Finish(st->frame, st->index, std::move(r), std::move(st->inputs), {{"iterations", std::move(its)}});
         }
       };
-      // Keep the function alive for as long as iterations refer to it.
+      // The queued call holds the function until the first iterations start; from then on each
+      // running iteration holds it (it captures `next`), so it lives exactly as long as needed.
       auto holder = start_next;
       Enqueue([holder] { (*holder)(); });
-      // Iterations capture `next` (a strong reference) so the function outlives them.
       return;
     }
 

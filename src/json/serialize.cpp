@@ -10,8 +10,7 @@ namespace bj = boost::json;
 
 namespace {
 
-// Shortest round-trip digits of d (positive, finite, non-zero) as "d.ddd" mantissa digits and a
-// decimal exponent such that d == 0.digits * 10^exp10... we use scientific: d = D.DDD x 10^exp.
+// The shortest round-trip digits of d (positive, finite, non-zero): d = buf[0].buf[1..] x 10^exp.
 struct Digits {
   char buf[32];
   int len = 0;   // number of significant digits in buf (no dot)
