@@ -1,5 +1,7 @@
 #include "flow/loader.h"
 
+#include "flow/build_context.h"
+
 #include <boost/json/stream_parser.hpp>
 #include <filesystem>
 #include <fstream>
@@ -30,23 +32,6 @@ Error LoadError(const char* code, std::string message, std::string where) {
   Error e(code, std::move(message));
   e.where = std::move(where);
   return e;
-}
-
-std::string Describe(const bj::value& v) {
-  switch (v.kind()) {
-    case bj::kind::object:
-      return "an object";
-    case bj::kind::array:
-      return "an array";
-    case bj::kind::string:
-      return "a string";
-    case bj::kind::bool_:
-      return "a boolean";
-    case bj::kind::null:
-      return "null";
-    default:
-      return "a number";
-  }
 }
 
 // The file name without folders and its last extension: the default flow name.
@@ -135,7 +120,7 @@ Result<FlowFile> Unwrap(Document doc, const std::string& origin, std::string nam
   if (!doc.root.is_object()) {
     return LoadError(
         errc::kNoDefinition,
-        "the document is " + Describe(doc.root) +
+        "the document is " + build::DescribeKind(doc.root) +
             "; a flow file holds one object: a definition (with \"triggers\" and "
             "\"actions\"), a workflow.json ({\"definition\": ...}) or a Power Automate "
             "flow ({\"properties\": {\"definition\": ...}})",
@@ -181,7 +166,7 @@ Result<FlowFile> Unwrap(Document doc, const std::string& origin, std::string nam
   if (!definition->is_object()) {
     return LoadError(errc::kNoDefinition,
                      "the definition at " + file.definition_pointer + " is " +
-                         Describe(*definition) +
+                         build::DescribeKind(*definition) +
                          "; it must be an object with \"triggers\" and \"actions\"",
                      Located(origin, doc.source_map->Find(file.definition_pointer)));
   }

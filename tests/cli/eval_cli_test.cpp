@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 
 #include "../expr/case_file.h"
+#include "cli_process.h"
 #include "json/parse.h"
 #include "json/serialize.h"
 
@@ -18,19 +19,6 @@ namespace runnel::testing {
 namespace {
 namespace bj = boost::json;
 namespace fs = std::filesystem;
-
-struct CliRun {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadAll(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string ShellQuote(const std::string& s) {
   std::string out = "'";
@@ -44,12 +32,7 @@ std::string ShellQuote(const std::string& s) {
 // Runs the runnel binary with `args` (already quoted) and `input` on stdin.
 CliRun RunRunnel(const std::string& args, const std::string& input = "") {
   fs::path dir = fs::temp_directory_path() / ("runnel-cli-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  std::ofstream(dir / "in") << input;
-  std::string cmd = std::string(RUNNEL_BINARY) + " " + args + " <" + (dir / "in").string() + " >" +
-                    (dir / "out").string() + " 2>" + (dir / "err").string();
-  int status = std::system(cmd.c_str());
-  CliRun r{WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadAll(dir / "out"), ReadAll(dir / "err")};
+  CliRun r = RunBinary(RUNNEL_BINARY, args, dir, input);
   fs::remove_all(dir);
   return r;
 }

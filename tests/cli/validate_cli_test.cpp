@@ -10,25 +10,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli_process.h"
+
 namespace runnel::testing {
 namespace {
 namespace bj = boost::json;
 namespace fs = std::filesystem;
 
 const std::string kData = RUNNEL_FLOW_TEST_DATA;
-
-struct CliRun {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadAll(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 class ValidateCli : public ::testing::Test {
  protected:
@@ -44,13 +33,7 @@ class ValidateCli : public ::testing::Test {
   }
 
   // Runs `runnel validate` with `args` (paths without spaces or quotes).
-  CliRun Validate(const std::string& args) {
-    std::string cmd = std::string(RUNNEL_BINARY) + " validate " + args + " >" +
-                      (dir_ / "out").string() + " 2>" + (dir_ / "err").string();
-    int status = std::system(cmd.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadAll(dir_ / "out"),
-            ReadAll(dir_ / "err")};
-  }
+  CliRun Validate(const std::string& args) { return RunBinary(RUNNEL_BINARY, "validate " + args, dir_); }
 
   fs::path dir_;
 };
