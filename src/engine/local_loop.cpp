@@ -15,11 +15,27 @@ void LocalLoop::Post(std::function<void()> fn) {
   cv_.notify_one();
 }
 
-void LocalLoop::PostAt(int64_t due_micros, std::function<void()> fn, bool keeps_alive) {
+uint64_t LocalLoop::PostAt(int64_t due_micros, std::function<void()> fn, bool keeps_alive) {
+  uint64_t id;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    timers_.push(Timer{due_micros, seq_++, std::move(fn), keeps_alive});
+    id = seq_++;
+    timers_.push(Timer{due_micros, id, std::move(fn), keeps_alive});
+    pending_.emplace(id, keeps_alive);
     if (keeps_alive) ++live_timers_;
+  }
+  cv_.notify_one();
+  return id;
+}
+
+void LocalLoop::CancelTimer(uint64_t id) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = pending_.find(id);
+    if (it == pending_.end()) return;  // fired or cancelled already
+    // The heap entry stays and is dropped when it comes due.
+    if (it->second) --live_timers_;
+    pending_.erase(it);
   }
   cv_.notify_one();
 }
@@ -52,8 +68,11 @@ void LocalLoop::Run(bool stop_when_idle) {
     // Move due timers to the ready queue.
     int64_t now = clock_.NowMicros();
     while (!timers_.empty() && timers_.top().due <= now) {
-      if (timers_.top().keeps_alive) --live_timers_;
-      ready_.push_back(std::move(const_cast<Timer&>(timers_.top()).fn));
+      const Timer& t = timers_.top();
+      if (pending_.erase(t.seq)) {  // not cancelled
+        if (t.keeps_alive) --live_timers_;
+        ready_.push_back(std::move(const_cast<Timer&>(t).fn));
+      }
       timers_.pop();
     }
     if (!ready_.empty()) {

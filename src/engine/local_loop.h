@@ -16,6 +16,7 @@
 #include <functional>
 #include <mutex>
 #include <queue>
+#include <map>
 #include <vector>
 
 #include "engine/scheduler.h"
@@ -29,7 +30,8 @@ class LocalLoop final : public Scheduler {
 
   void Post(std::function<void()> fn) override;
   using Scheduler::PostAt;
-  void PostAt(int64_t due_micros, std::function<void()> fn, bool keeps_alive) override;
+  uint64_t PostAt(int64_t due_micros, std::function<void()> fn, bool keeps_alive) override;
+  void CancelTimer(uint64_t id) override;
   const Clock& clock() const override { return clock_; }
 
   void BeginExternal();
@@ -55,7 +57,8 @@ class LocalLoop final : public Scheduler {
   std::deque<std::function<void()>> ready_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
   uint64_t seq_ = 0;
-  size_t live_timers_ = 0;  // timers that keep the loop alive
+  size_t live_timers_ = 0;  // timers that keep the loop alive and are not cancelled
+  std::map<uint64_t, bool> pending_;  // timers not yet fired or cancelled: id -> keeps_alive
   int external_ = 0;
   bool stop_ = false;
 };

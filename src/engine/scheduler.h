@@ -24,8 +24,12 @@ class Scheduler {
   // A timer that `keeps_alive` is work the scheduler must wait for; one that does not (a
   // limit.timeout guard whose action may finish first) never keeps an otherwise idle loop
   // running, and fires only if the loop is still running at its due time.
-  virtual void PostAt(int64_t due_micros, std::function<void()> fn, bool keeps_alive) = 0;
-  void PostAt(int64_t due_micros, std::function<void()> fn) { PostAt(due_micros, std::move(fn), true); }
+  // Returns an id for CancelTimer.
+  virtual uint64_t PostAt(int64_t due_micros, std::function<void()> fn, bool keeps_alive) = 0;
+  uint64_t PostAt(int64_t due_micros, std::function<void()> fn) { return PostAt(due_micros, std::move(fn), true); }
+  // Drops a timer that has not fired yet (a Wait whose action was cancelled or timed out), so it
+  // neither runs nor keeps the scheduler alive. No effect once it fired. Any thread.
+  virtual void CancelTimer(uint64_t id) = 0;
   virtual const Clock& clock() const = 0;
 };
 

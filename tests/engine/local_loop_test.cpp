@@ -83,3 +83,20 @@ TEST(LocalLoop, VirtualTimeSkipsPastGuardsToLiveTimers) {
 
 }  // namespace
 }  // namespace runnel::engine
+
+namespace runnel::engine {
+namespace {
+
+TEST(LocalLoop, CancelledTimersNeitherRunNorKeepItAlive) {
+  const Clock& clock = SystemClock::Instance();
+  LocalLoop loop(clock);
+  bool fired = false;
+  uint64_t id = loop.PostAt(clock.NowMicros() + 3'600'000'000, [&] { fired = true; });
+  loop.Post([&] { loop.CancelTimer(id); });
+  loop.Run();  // returns at once: the only timer was cancelled
+  EXPECT_FALSE(fired);
+  loop.CancelTimer(id);  // cancelling twice is harmless
+}
+
+}  // namespace
+}  // namespace runnel::engine

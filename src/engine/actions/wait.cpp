@@ -62,9 +62,12 @@ void WaitHandler::Execute(std::shared_ptr<ActionCall> call) {
     return call->Complete(ActionResult::Failed(
         Error("InvalidWait", "Wait needs inputs.interval {count, unit} or inputs.until {timestamp}")));
   }
-  call->scheduler().PostAt(due, [call] {
+  Scheduler& scheduler = call->scheduler();
+  uint64_t timer = scheduler.PostAt(due, [call] {
     if (!call->cancelled()) call->Complete(ActionResult::Succeeded(nullptr));
   });
+  // A Wait that times out or is cancelled must not keep its timer (and so the run's loop) alive.
+  call->OnCancel([&scheduler, timer] { scheduler.CancelTimer(timer); });
 }
 
 }  // namespace runnel::engine
