@@ -413,6 +413,9 @@ Result<bj::value> CallImpl::Evaluate(const expr::CompiledValue& value, const bj:
 void CallImpl::Complete(ActionResult result) {
   if (done_) return;
   done_ = true;
+  // The cancel hook may hold what holds this call (a child run's response callback): drop it
+  // so the two can be freed.
+  on_cancel_ = nullptr;
   run_->running_calls().erase(this);
   run_->Finish(frame_, index_, std::move(result), std::move(inputs_));
   run_->Pump();
@@ -422,7 +425,11 @@ void CallImpl::Abort(Status status, Error error) {
   if (done_) return;
   done_ = true;
   run_->running_calls().erase(this);
-  if (on_cancel_) on_cancel_();
+  if (on_cancel_) {
+    auto hook = std::move(on_cancel_);
+    on_cancel_ = nullptr;
+    hook();
+  }
   ActionResult r;
   r.status = status;
   r.error = std::move(error);

@@ -202,7 +202,10 @@ class CallImpl final : public ActionCall {
   void SetRecordedInputs(boost::json::value inputs) override { inputs_ = std::move(inputs); }
   void Complete(ActionResult result) override;
   bool cancelled() const override { return done_; }
-  void OnCancel(std::function<void()> fn) override { on_cancel_ = std::move(fn); }
+  // Ignored once the call is done: a hook kept after completion could only hold memory.
+  void OnCancel(std::function<void()> fn) override {
+    if (!done_) on_cancel_ = std::move(fn);
+  }
 
   // Ends the call with `status` (Cancelled on terminate/cancel, TimedOut on limit.timeout),
   // calling the handler's cancel hook. No effect when already completed.

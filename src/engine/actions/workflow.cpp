@@ -84,6 +84,7 @@ void WorkflowHandler::Execute(std::shared_ptr<ActionCall> call) {
     if (!call->cancelled()) call->Complete(FromResponse(response));
   };
   auto run = Run::Create(child.value().plan, handlers_, call->scheduler(), std::move(options));
+  call->OnCancel([run] { run->Cancel(); });
   auto keep_plan = child.value();
   run->Start(std::move(firing.value().records[0]), [call, keep_plan](RunResult result) {
     if (call->cancelled()) return;
@@ -95,7 +96,6 @@ void WorkflowHandler::Execute(std::shared_ptr<ActionCall> call) {
     }
     call->Complete(std::move(r));
   });
-  call->OnCancel([run] { run->Cancel(); });
 }
 
 }  // namespace runnel::engine
