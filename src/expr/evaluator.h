@@ -50,6 +50,16 @@ class CompiledString {
   // the (unescaped) text, borrowed from this object.
   Result<Value> Evaluate(EvalEnv& env) const;
 
+  // Calls f(root) for each expression the string holds: the whole value, or each @{...} hole in
+  // order. Validators walk these trees instead of parsing the text again.
+  template <class F>
+  void ForEachExpression(F&& f) const {
+    if (expr_) f(static_cast<const Node&>(*expr_));
+    for (const Segment& s : segments_) {
+      if (s.expr) f(static_cast<const Node&>(*s.expr));
+    }
+  }
+
  private:
   struct Segment {
     std::string text;  // literal text, used when expr is null

@@ -4,7 +4,6 @@
 
 #include "expr/ast.h"
 #include "expr/function.h"
-#include "expr/parser.h"
 #include "flow/json_pointer.h"
 #include "json/lookup.h"
 
@@ -77,46 +76,32 @@ void ReportExpressionError(BuildContext& ctx, const Error& e, std::string_view t
   ctx.Error(pointer, e.code.c_str(), std::move(message));
 }
 
-// Parses the expressions in one definition string exactly as CompiledString::Compile classifies
-// it: whole-value "@expr", "@{...}" holes, "@@" escapes, else a literal.
-bool ScanString(BuildContext& ctx, std::string_view text, const std::string& pointer,
-                const Action* scope) {
+// Compiles one definition string with the expression layer's own classifier and collects the
+// references its expressions make. nullopt (with the error reported) when it does not compile.
+std::optional<expr::CompiledString> ScanString(BuildContext& ctx, std::string_view text,
+                                               const std::string& pointer, const Action* scope) {
   if (IsDeployTimeExpression(text)) ctx.NoteDeployTimeExpression(pointer, text);
-  if (text.find('@') == std::string_view::npos) return true;
-  const expr::Limits& limits = ctx.options().limits;
-  auto visit = [&](Result<expr::NodePtr> root) {
-    if (!root) {
-      ReportExpressionError(ctx, root.error(), text, pointer);
-      return false;
-    }
-    CollectReferences(ctx, *root.value(), pointer, scope);
-    return true;
-  };
-  if (text.size() >= 2 && text[0] == '@' && text[1] != '@' && text[1] != '{') {
-    return visit(expr::Parse(text, 1, expr::ParseMode::kWhole, limits));
+  auto compiled = expr::CompiledString::Compile(text, ctx.options().limits);
+  if (!compiled) {
+    ReportExpressionError(ctx, compiled.error(), text, pointer);
+    return std::nullopt;
   }
-  if (text.find("@{") == std::string_view::npos) return true;
-  size_t i = 0;
-  while (i < text.size()) {
-    if (text[i] == '@' && i + 1 < text.size() && text[i + 1] == '@') {
-      i += 2;
-    } else if (text[i] == '@' && i + 1 < text.size() && text[i + 1] == '{') {
-      size_t end = 0;
-      // The first error in a template ends its scan: the rest cannot be delimited reliably.
-      if (!visit(expr::Parse(text, i + 2, expr::ParseMode::kTemplate, limits, &end))) return false;
-      i = end;
-    } else {
-      ++i;
-    }
-  }
-  return true;
+  compiled.value().ForEachExpression(
+      [&](const expr::Node& root) { CollectReferences(ctx, root, pointer, scope); });
+  return std::move(compiled.value());
 }
 
 bool ScanValue(BuildContext& ctx, const bj::value& v, const std::string& pointer,
                const Action* scope) {
   switch (v.kind()) {
-    case bj::kind::string:
-      return ScanString(ctx, v.get_string(), pointer, scope);
+    case bj::kind::string: {
+      std::string_view text = v.get_string();
+      if (text.find('@') == std::string_view::npos) {  // a plain literal: nothing to compile
+        if (IsDeployTimeExpression(text)) ctx.NoteDeployTimeExpression(pointer, text);
+        return true;
+      }
+      return ScanString(ctx, text, pointer, scope).has_value();
+    }
     case bj::kind::array: {
       bool ok = true;
       const bj::array& a = v.get_array();
@@ -158,14 +143,7 @@ std::optional<expr::CompiledValue> CompileValue(BuildContext& ctx, const bj::val
 
 std::optional<expr::CompiledString> CompileString(BuildContext& ctx, const bj::value& v,
                                                   const std::string& pointer, const Action* scope) {
-  std::string_view text = v.get_string();
-  if (!ScanString(ctx, text, pointer, scope)) return std::nullopt;
-  auto compiled = expr::CompiledString::Compile(text, ctx.options().limits);
-  if (!compiled) {
-    ReportExpressionError(ctx, compiled.error(), text, pointer);
-    return std::nullopt;
-  }
-  return std::move(compiled.value());
+  return ScanString(ctx, v.get_string(), pointer, scope);
 }
 
 }  // namespace runnel::flow::build
