@@ -71,6 +71,9 @@ class ActionCall {
   virtual const flow::Action& action() const = 0;
   virtual Scheduler& scheduler() = 0;
   virtual RunServices& run() = 0;
+  // When the action started; for a resumed run, when it first started (a Wait's due time is
+  // measured from here, so a restart does not lengthen it).
+  virtual int64_t start_micros() const = 0;
 
   // Evaluates the action's whole "inputs" (and records them as the action's inputs).
   virtual Result<boost::json::value> EvaluateInputs() = 0;
@@ -113,5 +116,11 @@ class HandlerRegistry {
 // Registers the engine's built-in handlers (Compose, variables, Terminate, Wait, Response,
 // ParseJson, Query, Select, Join, Table, Expression, managed connectors).
 void RegisterBuiltinHandlers(HandlerRegistry& registry);
+
+// Applies a variable action (InitializeVariable, SetVariable, Increment/DecrementVariable,
+// AppendToArray/StringVariable) with its evaluated inputs to the run's variables. The handlers
+// use it, and a resumed run uses it to replay the variable changes in its journal.
+Result<ActionResult> ApplyVariableAction(flow::ActionType type, const boost::json::value& inputs,
+                                         RunServices& run);
 
 }  // namespace runnel::engine

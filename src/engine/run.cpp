@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <openssl/rand.h>
 
@@ -40,6 +41,12 @@ bool IsContainer(flow::ActionType t) {
   return t == T::kIf || t == T::kSwitch || t == T::kForeach || t == T::kUntil || t == T::kScope;
 }
 
+bool IsVariableAction(flow::ActionType t) {
+  using T = flow::ActionType;
+  return t == T::kInitializeVariable || t == T::kSetVariable || t == T::kIncrementVariable ||
+         t == T::kDecrementVariable || t == T::kAppendToArrayVariable || t == T::kAppendToStringVariable;
+}
+
 }  // namespace
 
 std::shared_ptr<Run> Run::Create(std::shared_ptr<const Plan> plan, const HandlerRegistry& handlers,
@@ -61,11 +68,12 @@ void RunImpl::InitParameters() {
 
 void RunImpl::Start(bj::value trigger_record, std::function<void(RunResult)> done) {
   done_ = std::move(done);
-  start_micros_ = Now();
+  start_micros_ = options_.start_micros ? options_.start_micros : Now();
   if (options_.run_id.empty()) options_.run_id = NewRunId(start_micros_);
   if (options_.client_tracking_id.empty()) options_.client_tracking_id = options_.run_id;
   trigger_record_ = std::move(trigger_record);
   InitParameters();
+  if (options_.replay) RestoreVariables();
   workflow_ = options_.workflow;
   if (workflow_.is_null()) {
     workflow_ = bj::object{{"name", options_.flow_name},
@@ -159,13 +167,75 @@ void RunImpl::StartAction(const std::shared_ptr<Frame>& f, size_t i) {
   Slot& slot = f->slots[i];
   slot.status = Status::kRunning;
   slot.start_micros = Now();
-  if (ApplyMock(f, i)) return;
   const flow::Action& a = *f->container->actions[i];
   if (IsContainer(a.type)) {
-    StartContainer(f, i);
+    if (!ApplyMock(f, i)) StartContainer(f, i);
     return;
   }
+  if (options_.journal || options_.replay) {
+    std::string key = ActionKey(*f, i);
+    if (ApplyReplay(f, i, key)) return;
+    if (options_.journal) options_.journal->ActionStarted(key, slot.start_micros);
+  }
+  if (ApplyMock(f, i)) return;
   RunHandler(f, i);
+}
+
+std::string RunImpl::ActionKey(const Frame& f, size_t i) const {
+  std::vector<int64_t> iterations;
+  for (const Frame* p = &f; p; p = p->parent.get()) {
+    if (p->iteration >= 0) iterations.push_back(p->iteration);
+  }
+  std::string key = f.container->actions[i]->name;
+  for (auto it = iterations.rbegin(); it != iterations.rend(); ++it) {
+    key += it == iterations.rbegin() ? '#' : '.';
+    key += std::to_string(*it);
+  }
+  return key;
+}
+
+bool RunImpl::ApplyReplay(const std::shared_ptr<Frame>& f, size_t i, const std::string& key) {
+  if (!options_.replay) return false;
+  Slot& slot = f->slots[i];
+  if (auto started = options_.replay->started_micros.find(key);
+      started != options_.replay->started_micros.end()) {
+    slot.start_micros = started->second;  // a resumed Wait keeps its due time
+  }
+  auto done = options_.replay->completed.find(key);
+  if (done == options_.replay->completed.end() || !done->second.record.is_object()) return false;
+  const bj::object& rec = done->second.record.get_object();
+  const bj::value* status = json::FindMember(rec, "status");
+  slot.status = status && status->is_string() ? ParseStatus(status->get_string()).value_or(Status::kFailed)
+                                              : Status::kFailed;
+  slot.replayed = true;
+  slot.record = std::make_shared<bj::value>(done->second.record);
+  latest_[f->container->actions[i]->name] = slot.record;
+  Advance(f, i);
+  return true;
+}
+
+// The variables as they were when the run stopped: the logged variable actions applied in the
+// order they completed (journal.h). Parallel branches may have interleaved them in any order;
+// the log's order is the one that happened.
+void RunImpl::RestoreVariables() {
+  std::vector<std::pair<int64_t, const bj::object*>> changes;
+  for (const auto& [key, done] : options_.replay->completed) {
+    if (!done.record.is_object()) continue;
+    const bj::object& rec = done.record.get_object();
+    const bj::value* status = json::FindMember(rec, "status");
+    if (!status || !status->is_string() || status->get_string() != "Succeeded") continue;
+    changes.emplace_back(done.sequence, &rec);
+  }
+  std::sort(changes.begin(), changes.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [seq, rec] : changes) {
+    const bj::value* type = json::FindMember(*rec, "type");
+    auto info = type && type->is_string() ? flow::FindActionType(type->get_string()) : std::nullopt;
+    if (!info || !IsVariableAction(info->type)) continue;
+    const bj::value* inputs = json::FindMember(*rec, "inputs");
+    // A change that applied once applies again to the same state; it cannot fail here.
+    (void)ApplyVariableAction(info->type, inputs ? *inputs : bj::value(), *this);
+  }
 }
 
 // `--mock` results and enabled staticResults replace the action's execution (§1.3).
@@ -257,6 +327,21 @@ void RunImpl::Finish(const std::shared_ptr<Frame>& f, size_t i, ActionResult r, 
   slot.record = std::make_shared<bj::value>(std::move(rec));
   latest_[a.name] = slot.record;
 
+  // A stateful run acts on a completion only once it is durable (journal.h). Skipped actions
+  // and containers are not logged: a resumed run derives them again from the logged actions.
+  if (options_.journal && r.status != Status::kSkipped && !IsContainer(a.type)) {
+    options_.journal->ActionCompleted(ActionKey(*f, i), *slot.record, [self = shared_from_this(), f, i] {
+      self->scheduler_.Post([self, f, i] {
+        self->Advance(f, i);
+        self->Pump();
+      });
+    });
+    return;
+  }
+  Advance(f, i);
+}
+
+void RunImpl::Advance(const std::shared_ptr<Frame>& f, size_t i) {
   const ActionPlan& ap = f->plan->actions[i];
   for (int s : ap.successors) {
     if (--f->slots[static_cast<size_t>(s)].waiting == 0) {

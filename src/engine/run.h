@@ -19,6 +19,7 @@
 #include <string>
 
 #include "engine/action_handler.h"
+#include "engine/journal.h"
 #include "engine/plan.h"
 #include "engine/scheduler.h"
 #include "engine/status.h"
@@ -40,6 +41,12 @@ struct RunOptions {
   int call_depth = 0;  // Workflow-action nesting of this run (child flows get parent + 1)
   // Called when a Response action runs (the server answers its caller right then).
   std::function<void(const boost::json::value& response)> on_response;
+  // Stateful runs: where completions are made durable before the run acts on them (journal.h).
+  std::shared_ptr<RunJournal> journal;
+  // A resumed run: the completions its journal already holds, reused instead of re-running.
+  std::shared_ptr<const ReplayLog> replay;
+  // A resumed run keeps its original start time.
+  int64_t start_micros = 0;
 };
 
 struct RunResult {

@@ -27,6 +27,7 @@ struct Slot {
   // error, times; for containers also the nested records. Shared with RunImpl::latest_.
   std::shared_ptr<boost::json::value> record;
   std::shared_ptr<CallImpl> call;  // while a handler runs
+  bool replayed = false;           // its completion came from a resumed run's journal
 };
 
 // A running container: the flow, a Scope, a taken If/Switch branch, or one loop iteration.
@@ -152,6 +153,12 @@ class RunImpl final : public Run, public RunServices, public std::enable_shared_
   void RunHandler(const std::shared_ptr<Frame>& f, size_t i);
   bool ApplyMock(const std::shared_ptr<Frame>& f, size_t i);
   void ArmTimeout(const std::shared_ptr<Frame>& f, size_t i);
+  // journal.h: the key of action i in frame f, replaying a logged completion, restoring the
+  // variables of a resumed run, and moving on once a completion is durable.
+  std::string ActionKey(const Frame& f, size_t i) const;
+  bool ApplyReplay(const std::shared_ptr<Frame>& f, size_t i, const std::string& key);
+  void RestoreVariables();
+  void Advance(const std::shared_ptr<Frame>& f, size_t i);
   void FinishRun();
   void InitParameters();
 
@@ -196,6 +203,7 @@ class CallImpl final : public ActionCall {
   const flow::Action& action() const override { return *frame_->container->actions[index_]; }
   Scheduler& scheduler() override { return run_->scheduler(); }
   RunServices& run() override { return *run_; }
+  int64_t start_micros() const override { return frame_->slots[index_].start_micros; }
   Result<boost::json::value> EvaluateInputs() override;
   Result<boost::json::value> Evaluate(const expr::CompiledValue& value,
                                       const boost::json::value* item = nullptr) override;

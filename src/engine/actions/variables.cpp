@@ -112,8 +112,8 @@ Result<std::string> NameOf(const bj::value& inputs) {
   return std::string(n->get_string());
 }
 
-Result<bj::value*> Existing(ActionCall& call, const std::string& name) {
-  bj::value* v = call.run().FindVariable(name);
+Result<bj::value*> Existing(RunServices& run, const std::string& name) {
+  bj::value* v = run.FindVariable(name);
   if (!v) {
     return Error("VariableNotFound", "the variable '" + name +
                                          "' does not exist; initialize it with an InitializeVariable "
@@ -122,130 +122,139 @@ Result<bj::value*> Existing(ActionCall& call, const std::string& name) {
   return v;
 }
 
-template <class F>
-void WithInputs(const std::shared_ptr<ActionCall>& call, F&& body) {
-  auto inputs = call->EvaluateInputs();
-  if (!inputs) return call->Complete(ActionResult::Failed(inputs.error()));
-  auto result = body(inputs.value());
-  if (!result) return call->Complete(ActionResult::Failed(result.error()));
-  call->Complete(std::move(result.value()));
-}
-
 ActionResult NameValueOutput(const std::string& name, const bj::value& value) {
   return ActionResult::Succeeded(bj::object{{"body", {{"name", name}, {"value", value}}}});
 }
 
-}  // namespace
-
 // One variable per action in the documented form; Logic Apps Standard's designer also writes
 // several entries in one action, declared in order (all or nothing: the first bad entry fails
 // the action before any is declared).
-void InitializeVariableHandler::Execute(std::shared_ptr<ActionCall> call) {
-  WithInputs(call, [&](const bj::value& inputs) -> Result<ActionResult> {
-    const bj::value* vars = Input(inputs, "variables");
-    if (!vars || !vars->is_array() || vars->get_array().empty()) {
-      return Error("InvalidVariableAction", "InitializeVariable needs \"variables\": [{\"name\", \"type\", \"value\"}]");
+Result<ActionResult> Initialize(RunServices& run, const bj::value& inputs) {
+  const bj::value* vars = Input(inputs, "variables");
+  if (!vars || !vars->is_array() || vars->get_array().empty()) {
+    return Error("InvalidVariableAction", "InitializeVariable needs \"variables\": [{\"name\", \"type\", \"value\"}]");
+  }
+  std::vector<std::pair<std::string, bj::value>> declared;
+  for (const bj::value& decl : vars->get_array()) {
+    if (!decl.is_object()) {
+      return Error("InvalidVariableAction", "each entry of \"variables\" must be an object {\"name\", \"type\", \"value\"}");
     }
-    std::vector<std::pair<std::string, bj::value>> declared;
-    for (const bj::value& decl : vars->get_array()) {
-      if (!decl.is_object()) {
-        return Error("InvalidVariableAction", "each entry of \"variables\" must be an object {\"name\", \"type\", \"value\"}");
-      }
-      RUNNEL_TRY(name, NameOf(decl));
-      const bj::value* type_name = Input(decl, "type");
-      auto type = type_name && type_name->is_string() ? ParseType(type_name->get_string()) : std::nullopt;
-      if (!type) {
-        return Error("InvalidVariableType", "the variable '" + name +
-                                                "' needs a type: Integer, Float, Boolean, String, Array or Object");
-      }
-      const bj::value* value = Input(decl, "value");
-      bj::value initial = EmptyValue(*type);
-      if (value && !value->is_null()) {
-        RUNNEL_TRY(v, Coerce(name, *type, *value));
-        initial = std::move(v);
-      }
-      if (call->run().FindVariable(name)) {
-        return Error("VariableAlreadyExists", "the variable '" + name + "' is already initialized");
-      }
-      declared.emplace_back(std::move(name), std::move(initial));
+    RUNNEL_TRY(name, NameOf(decl));
+    const bj::value* type_name = Input(decl, "type");
+    auto type = type_name && type_name->is_string() ? ParseType(type_name->get_string()) : std::nullopt;
+    if (!type) {
+      return Error("InvalidVariableType", "the variable '" + name +
+                                              "' needs a type: Integer, Float, Boolean, String, Array or Object");
     }
-    for (auto& [name, value] : declared) {
-      if (auto st = call->run().DeclareVariable(name, std::move(value)); !st) return st.error();
+    const bj::value* value = Input(decl, "value");
+    bj::value initial = EmptyValue(*type);
+    if (value && !value->is_null()) {
+      RUNNEL_TRY(v, Coerce(name, *type, *value));
+      initial = std::move(v);
     }
-    return ActionResult::Succeeded(nullptr);
-  });
+    if (run.FindVariable(name)) {
+      return Error("VariableAlreadyExists", "the variable '" + name + "' is already initialized");
+    }
+    declared.emplace_back(std::move(name), std::move(initial));
+  }
+  for (auto& [name, value] : declared) {
+    if (auto st = run.DeclareVariable(name, std::move(value)); !st) return st.error();
+  }
+  return ActionResult::Succeeded(nullptr);
 }
 
-void SetVariableHandler::Execute(std::shared_ptr<ActionCall> call) {
-  WithInputs(call, [&](const bj::value& inputs) -> Result<ActionResult> {
-    RUNNEL_TRY(name, NameOf(inputs));
-    RUNNEL_TRY(slot, Existing(*call, name));
-    const bj::value* value = Input(inputs, "value");
-    if (!value) return Error("InvalidVariableAction", "SetVariable needs a \"value\"");
-    RUNNEL_TRY(v, Coerce(name, TypeOf(*slot), *value));
-    *slot = std::move(v);
-    return NameValueOutput(name, *slot);
-  });
+Result<ActionResult> Set(RunServices& run, const bj::value& inputs) {
+  RUNNEL_TRY(name, NameOf(inputs));
+  RUNNEL_TRY(slot, Existing(run, name));
+  const bj::value* value = Input(inputs, "value");
+  if (!value) return Error("InvalidVariableAction", "SetVariable needs a \"value\"");
+  RUNNEL_TRY(v, Coerce(name, TypeOf(*slot), *value));
+  *slot = std::move(v);
+  return NameValueOutput(name, *slot);
 }
 
-void IncrementVariableHandler::Execute(std::shared_ptr<ActionCall> call) {
-  bool decrement = call->action().type == flow::ActionType::kDecrementVariable;
-  WithInputs(call, [&](const bj::value& inputs) -> Result<ActionResult> {
-    RUNNEL_TRY(name, NameOf(inputs));
-    RUNNEL_TRY(slot, Existing(*call, name));
-    const bj::value* by = Input(inputs, "value");
-    bj::value step = (by && !by->is_null()) ? *by : bj::value(int64_t{1});
-    if (!json::IsNumber(step)) {
-      return Error("InvalidVariableValue", "the increment must be a number, got " +
-                                               std::string(bj::to_string(step.kind())));
+Result<ActionResult> Increment(RunServices& run, const bj::value& inputs, bool decrement) {
+  RUNNEL_TRY(name, NameOf(inputs));
+  RUNNEL_TRY(slot, Existing(run, name));
+  const bj::value* by = Input(inputs, "value");
+  bj::value step = (by && !by->is_null()) ? *by : bj::value(int64_t{1});
+  if (!json::IsNumber(step)) {
+    return Error("InvalidVariableValue", "the increment must be a number, got " +
+                                             std::string(bj::to_string(step.kind())));
+  }
+  VarType t = TypeOf(*slot);
+  if (t == VarType::kInteger && (step.is_int64() || step.is_uint64())) {
+    int64_t a = slot->to_number<int64_t>(), b = step.to_number<int64_t>(), out = 0;
+    bool overflow = decrement ? __builtin_sub_overflow(a, b, &out) : __builtin_add_overflow(a, b, &out);
+    if (overflow) return Error("InvalidVariableValue", "the variable '" + name + "' would overflow");
+    *slot = out;
+  } else if (t == VarType::kInteger || t == VarType::kFloat) {
+    if (t == VarType::kInteger) {
+      return Error("InvalidVariableValue", "the Integer variable '" + name +
+                                               "' cannot be changed by the fractional value " +
+                                               json::ToText(step));
     }
-    VarType t = TypeOf(*slot);
-    if (t == VarType::kInteger && (step.is_int64() || step.is_uint64())) {
-      int64_t a = slot->to_number<int64_t>(), b = step.to_number<int64_t>(), out = 0;
-      bool overflow = decrement ? __builtin_sub_overflow(a, b, &out) : __builtin_add_overflow(a, b, &out);
-      if (overflow) return Error("InvalidVariableValue", "the variable '" + name + "' would overflow");
-      *slot = out;
-    } else if (t == VarType::kInteger || t == VarType::kFloat) {
-      if (t == VarType::kInteger) {
-        return Error("InvalidVariableValue", "the Integer variable '" + name +
-                                                 "' cannot be changed by the fractional value " +
-                                                 json::ToText(step));
-      }
-      double d = json::ToDouble(*slot) + (decrement ? -1 : 1) * json::ToDouble(step);
-      *slot = d;
-    } else {
-      return Error("InvalidVariableType", "only Integer and Float variables can be incremented; '" + name +
-                                              "' is " + TypeName(t));
-    }
-    return NameValueOutput(name, *slot);
-  });
+    double d = json::ToDouble(*slot) + (decrement ? -1 : 1) * json::ToDouble(step);
+    *slot = d;
+  } else {
+    return Error("InvalidVariableType", "only Integer and Float variables can be incremented; '" + name +
+                                            "' is " + TypeName(t));
+  }
+  return NameValueOutput(name, *slot);
 }
 
-void AppendToArrayVariableHandler::Execute(std::shared_ptr<ActionCall> call) {
-  WithInputs(call, [&](const bj::value& inputs) -> Result<ActionResult> {
-    RUNNEL_TRY(name, NameOf(inputs));
-    RUNNEL_TRY(slot, Existing(*call, name));
-    if (!slot->is_array()) {
-      return Error("InvalidVariableType", "'" + name + "' is not an Array variable");
-    }
-    const bj::value* value = Input(inputs, "value");
-    slot->get_array().push_back(value ? *value : bj::value(nullptr));
-    // No outputs: echoing the whole array after every append made a loop of appends quadratic.
-    return ActionResult::Succeeded(nullptr);
-  });
+Result<ActionResult> AppendToArray(RunServices& run, const bj::value& inputs) {
+  RUNNEL_TRY(name, NameOf(inputs));
+  RUNNEL_TRY(slot, Existing(run, name));
+  if (!slot->is_array()) {
+    return Error("InvalidVariableType", "'" + name + "' is not an Array variable");
+  }
+  const bj::value* value = Input(inputs, "value");
+  slot->get_array().push_back(value ? *value : bj::value(nullptr));
+  // No outputs: echoing the whole array after every append made a loop of appends quadratic.
+  return ActionResult::Succeeded(nullptr);
 }
 
-void AppendToStringVariableHandler::Execute(std::shared_ptr<ActionCall> call) {
-  WithInputs(call, [&](const bj::value& inputs) -> Result<ActionResult> {
-    RUNNEL_TRY(name, NameOf(inputs));
-    RUNNEL_TRY(slot, Existing(*call, name));
-    if (!slot->is_string()) {
-      return Error("InvalidVariableType", "'" + name + "' is not a String variable");
-    }
-    const bj::value* value = Input(inputs, "value");
-    if (value) slot->get_string().append(json::ToText(*value));
-    return ActionResult::Succeeded(nullptr);
-  });
+Result<ActionResult> AppendToString(RunServices& run, const bj::value& inputs) {
+  RUNNEL_TRY(name, NameOf(inputs));
+  RUNNEL_TRY(slot, Existing(run, name));
+  if (!slot->is_string()) {
+    return Error("InvalidVariableType", "'" + name + "' is not a String variable");
+  }
+  const bj::value* value = Input(inputs, "value");
+  if (value) slot->get_string().append(json::ToText(*value));
+  return ActionResult::Succeeded(nullptr);
 }
+
+// Evaluates the inputs and applies the action to the run's variables.
+void ExecuteVariableAction(const std::shared_ptr<ActionCall>& call) {
+  auto inputs = call->EvaluateInputs();
+  if (!inputs) return call->Complete(ActionResult::Failed(inputs.error()));
+  auto result = ApplyVariableAction(call->action().type, inputs.value(), call->run());
+  if (!result) return call->Complete(ActionResult::Failed(result.error()));
+  call->Complete(std::move(result.value()));
+}
+
+}  // namespace
+
+Result<ActionResult> ApplyVariableAction(flow::ActionType type, const bj::value& inputs,
+                                         RunServices& run) {
+  using T = flow::ActionType;
+  switch (type) {
+    case T::kInitializeVariable: return Initialize(run, inputs);
+    case T::kSetVariable: return Set(run, inputs);
+    case T::kIncrementVariable: return Increment(run, inputs, /*decrement=*/false);
+    case T::kDecrementVariable: return Increment(run, inputs, /*decrement=*/true);
+    case T::kAppendToArrayVariable: return AppendToArray(run, inputs);
+    case T::kAppendToStringVariable: return AppendToString(run, inputs);
+    default: return Error("InvalidVariableAction", "not a variable action");
+  }
+}
+
+void InitializeVariableHandler::Execute(std::shared_ptr<ActionCall> call) { ExecuteVariableAction(call); }
+void SetVariableHandler::Execute(std::shared_ptr<ActionCall> call) { ExecuteVariableAction(call); }
+void IncrementVariableHandler::Execute(std::shared_ptr<ActionCall> call) { ExecuteVariableAction(call); }
+void AppendToArrayVariableHandler::Execute(std::shared_ptr<ActionCall> call) { ExecuteVariableAction(call); }
+void AppendToStringVariableHandler::Execute(std::shared_ptr<ActionCall> call) { ExecuteVariableAction(call); }
 
 }  // namespace runnel::engine

@@ -44,7 +44,7 @@ Result<int64_t> DelayMicros(const bj::value& interval) {
 void WaitHandler::Execute(std::shared_ptr<ActionCall> call) {
   auto inputs = call->EvaluateInputs();
   if (!inputs) return call->Complete(ActionResult::Failed(inputs.error()));
-  int64_t now = call->scheduler().clock().NowMicros();
+  int64_t now = call->start_micros();
   int64_t due = now;
   if (const bj::value* interval = Input(inputs.value(), "interval")) {
     auto d = DelayMicros(*interval);
