@@ -33,3 +33,8 @@ inline Status Ok() { return boost::outcome_v2::success(); }
   auto var = std::move(tmp).value()
 #define RUNNEL_TRY_NAME_(line) RUNNEL_TRY_CONCAT_(runnel_try_, line)
 #define RUNNEL_TRY_CONCAT_(a, b) a##b
+
+// RUNNEL_TRY_STATUS(expr): evaluates expr (a Status); on error returns that error.
+#define RUNNEL_TRY_STATUS(...) RUNNEL_TRY_STATUS_IMPL_(RUNNEL_TRY_NAME_(__LINE__), __VA_ARGS__)
+#define RUNNEL_TRY_STATUS_IMPL_(tmp, ...) \
+  if (auto tmp = (__VA_ARGS__); !tmp) return std::move(tmp).error()

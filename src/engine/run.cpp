@@ -12,9 +12,6 @@ namespace bj = boost::json;
 
 std::string FormatTime(int64_t micros) { return expr::FormatIsoTimestampMicros(micros); }
 
-namespace {
-
-// Run ids sort by start time (like Logic Apps' 0858… ids): microseconds, then random bits.
 std::string NewRunId(int64_t now_micros) {
   unsigned char rnd[6];
   RAND_bytes(rnd, sizeof rnd);
@@ -24,6 +21,8 @@ std::string NewRunId(int64_t now_micros) {
                 rnd[5]);
   return buf;
 }
+
+namespace {
 
 const char* DefaultCode(Status s) {
   switch (s) {

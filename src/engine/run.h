@@ -55,6 +55,13 @@ struct RunResult {
   std::optional<boost::json::value> response;  // {statusCode, headers, body} if a Response ran
 };
 
+// A new run id: they sort by start time (like Logic Apps' 0858… ids) — microseconds in hex,
+// then random bits.
+std::string NewRunId(int64_t now_micros);
+
+// A time as run records show it: "2018-03-25T00:00:00.0000000Z".
+std::string FormatTime(int64_t micros);
+
 class Run {
  public:
   virtual ~Run() = default;

@@ -228,7 +228,5 @@ class CallImpl final : public ActionCall {
   std::function<void()> on_cancel_;
 };
 
-// "2018-03-25T00:00:00.0000000Z"
-std::string FormatTime(int64_t micros);
 
 }  // namespace runnel::engine

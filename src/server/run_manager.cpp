@@ -1,0 +1,679 @@
+#include "server/run_manager.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <chrono>
+#include <deque>
+#include <thread>
+
+#include "engine/run.h"
+#include "expr/codec.h"
+#include "json/lookup.h"
+#include "json/serialize.h"
+
+namespace runnel::server {
+namespace bj = boost::json;
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+const bj::value* Path(const bj::value& v, std::initializer_list<std::string_view> keys) {
+  const bj::value* cur = &v;
+  for (auto k : keys) {
+    if (!cur->is_object()) return nullptr;
+    cur = json::FindMember(cur->get_object(), k);
+    if (!cur) return nullptr;
+  }
+  return cur;
+}
+
+std::string Str(const bj::value* v) { return v && v->is_string() ? std::string(v->get_string()) : std::string(); }
+
+// A definition has a Response action anywhere (then a request waits for it).
+bool HasResponse(const flow::Container& c) {
+  for (const auto& a : c.actions) {
+    if (a->type == flow::ActionType::kResponse) return true;
+    for (const auto& b : a->branches) {
+      if (HasResponse(b.body)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+HttpResponse ToHttpResponse(const bj::value& response) {
+  HttpResponse r;
+  const bj::value* code = Path(response, {"statusCode"});
+  r.status = code && code->is_int64() ? static_cast<int>(code->get_int64()) : 200;
+  bool has_type = false;
+  if (const bj::value* headers = Path(response, {"headers"}); headers && headers->is_object()) {
+    for (const auto& kv : headers->get_object()) {
+      std::string value = kv.value().is_string() ? std::string(kv.value().get_string()) : json::ToText(kv.value());
+      if (json::EqualsIgnoreCase(kv.key(), "Content-Type")) {
+        r.content_type = value;
+        has_type = true;
+      } else if (!json::EqualsIgnoreCase(kv.key(), "Content-Length") &&
+                 !json::EqualsIgnoreCase(kv.key(), "Transfer-Encoding") &&
+                 !json::EqualsIgnoreCase(kv.key(), "Connection")) {
+        // Header values come from the flow: no CR/LF may reach the wire.
+        if (value.find_first_of("\r\n") == std::string::npos && kv.key().find_first_of("\r\n: ") == bj::string::npos) {
+          r.headers.emplace_back(std::string(kv.key()), std::move(value));
+        }
+      }
+    }
+  }
+  const bj::value* body = Path(response, {"body"});
+  if (!body || body->is_null()) {
+    r.body.clear();
+    if (!has_type) r.content_type.clear();
+  } else if (body->is_string()) {
+    r.body = std::string(body->get_string());
+    if (!has_type) r.content_type = "text/plain; charset=utf-8";
+  } else if (const bj::value* content = Path(*body, {"$content"}); content && content->is_string() &&
+                                                                  Path(*body, {"$content-type"})) {
+    r.body = expr::Base64Decode(content->get_string()).value_or(std::string());
+    if (!has_type) r.content_type = Str(Path(*body, {"$content-type"}));
+  } else {
+    r.body = json::Serialize(*body);
+  }
+  return r;
+}
+
+// One run the manager knows about. Fields below `thread` are touched only on that thread.
+struct RunManager::Active {
+  std::string id;
+  std::shared_ptr<const DeployedFlow> flow;
+  std::string trigger;
+  IoThread* thread = nullptr;
+  bj::value trigger_record;
+  int64_t start_micros = 0;
+  std::string tracking_id;
+  std::shared_ptr<Gate> gate;
+  int64_t next_seq = 1;  // the journal's next sequence number (0 is the trigger record)
+
+  std::shared_ptr<engine::Run> run;
+  std::shared_ptr<Responder> waiter;  // a caller waiting for the Response action
+  uint64_t window_timer = 0;
+  std::optional<bj::value> response;
+  bool response_durable = false;
+  bool finished = false;
+  std::string final_status;
+  std::vector<std::shared_ptr<Responder>> subscribers;
+  bj::object progress;  // action key -> status (stateful runs)
+};
+
+struct RunManager::Gate {
+  int running = 0;
+  std::deque<std::function<void()>> waiting;
+};
+
+// The journal of one stateful run, written through the store (engine/journal.h).
+class RunManager::StoreJournal final : public engine::RunJournal {
+ public:
+  StoreJournal(RunManager& manager, std::shared_ptr<Active> active, int64_t next_seq)
+      : manager_(manager), active_(std::move(active)), seq_(next_seq) {}
+
+  void ActionStarted(const std::string& key, int64_t start_micros) override {
+    store::JournalEntry e{active_->id, seq_++, "started",
+                          json::Serialize(bj::object{{"key", key}, {"start", start_micros}})};
+    manager_.store_.Write([e = std::move(e)](store::Transaction& tx) { return tx.AppendJournal(e); }, nullptr);
+    active_->progress[key] = "Running";
+    manager_.Publish(*active_, "action", bj::object{{"action", key}, {"status", "Running"}});
+  }
+
+  void ActionCompleted(const std::string& key, const bj::value& record, std::function<void()> durable) override {
+    store::JournalEntry e{active_->id, seq_++, "completed", json::Serialize(bj::object{{"key", key}, {"record", record}})};
+    bool is_response = Str(Path(record, {"type"})) == "Response";
+    std::string status = Str(Path(record, {"status"}));
+    auto active = active_;
+    RunManager* manager = &manager_;
+    manager_.store_.Write([e = std::move(e)](store::Transaction& tx) { return tx.AppendJournal(e); },
+                          [manager, active, key, status, is_response, durable = std::move(durable)](Status st) {
+                            if (!st) {
+                              // The store refused (full disk, read-only): the run goes on in memory,
+                              // but it could not be resumed after a crash.
+                              std::fprintf(stderr, "runnel: run %s: journal write failed: %s\n", active->id.c_str(),
+                                           st.error().ToString().c_str());
+                            }
+                            durable();
+                            active->thread->Post([manager, active, key, status, is_response] {
+                              active->progress[key] = status;
+                              manager->Publish(*active, "action", bj::object{{"action", key}, {"status", status}});
+                              if (is_response) {
+                                active->response_durable = true;
+                                manager->AnswerWaiter(active);
+                              }
+                            });
+                          });
+  }
+
+ private:
+  RunManager& manager_;
+  std::shared_ptr<Active> active_;
+  int64_t seq_;
+};
+
+RunManager::RunManager(store::Store& store, const engine::HandlerRegistry& handlers, std::vector<IoThread*> threads,
+                       Metrics& metrics, RunManagerOptions options)
+    : store_(store), handlers_(handlers), threads_(std::move(threads)), metrics_(metrics), options_(options) {
+  recent_order_.resize(std::max<size_t>(options_.recent_stateless, 1));
+}
+
+RunManager::~RunManager() = default;
+
+std::string RunManager::StatusPath(const DeployedFlow& flow, const std::string& run_id) {
+  return "/api/" + flow.name + "/runs/" + run_id + "?sv=1.0&sig=" +
+         flow.primary->Sign(flow.name + "/runs/" + run_id);
+}
+
+std::shared_ptr<RunManager::Active> RunManager::NewActive(RunRequest request, std::string run_id) {
+  auto a = std::make_shared<Active>();
+  a->flow = std::move(request.flow);
+  a->trigger = request.trigger ? request.trigger->name : Str(Path(request.trigger_record, {"name"}));
+  a->thread = request.thread;
+  a->trigger_record = std::move(request.trigger_record);
+  a->start_micros = a->thread->clock().NowMicros();
+  a->id = run_id.empty() ? engine::NewRunId(a->start_micros) : std::move(run_id);
+  a->tracking_id = Str(Path(a->trigger_record, {"outputs", "headers", "x-ms-client-tracking-id"}));
+  if (a->tracking_id.empty()) a->tracking_id = a->id;
+  return a;
+}
+
+// Runs `start` now if the trigger's concurrency (and the server's in-flight limit) allows, queues
+// it if the trigger's waiting list has room, else refuses.
+bool RunManager::Admit(const RunRequest& request, std::function<void()> start) {
+  const TriggerSettings* t = request.trigger;
+  if (!t || t->max_runs <= 0) {
+    if (in_flight_.load(std::memory_order_relaxed) >= options_.max_in_flight) return false;
+    start();
+    return true;
+  }
+  std::unique_lock lock(mu_);
+  auto& gate = gates_[Lower(request.flow->name) + "/" + Lower(t->name)];
+  if (!gate) gate = std::make_shared<Gate>();
+  if (gate->running < t->max_runs) {
+    ++gate->running;
+    lock.unlock();
+    start();
+    return true;
+  }
+  if (static_cast<int>(gate->waiting.size()) < t->max_waiting) {
+    gate->waiting.push_back(std::move(start));
+    return true;
+  }
+  return false;
+}
+
+void RunManager::StartFromRequest(RunRequest request, std::vector<bj::value> records,
+                                  std::shared_ptr<Responder> responder) {
+  bool wait_for_response = records.size() == 1 && HasResponse(request.flow->plan->definition().actions);
+  std::vector<std::string> ids;
+  for (auto& record : records) {
+    RunRequest one = request;
+    one.trigger_record = std::move(record);
+    auto active = NewActive(std::move(one), "");
+    if (wait_for_response) active->waiter = responder;
+    ids.push_back(active->id);
+    bool stateless = active->flow->stateless;
+    auto accepted = [this, active, responder, wait_for_response, stateless] {
+      if (stateless) {
+        Launch(active, nullptr);
+        if (!wait_for_response) {
+          HttpResponse r = HttpResponse::Json(202, "");
+          r.content_type.clear();
+          r.headers = {{"Location", StatusPath(*active->flow, active->id)}, {"Retry-After", "1"},
+                       {"x-ms-workflow-run-id", active->id}};
+          responder->Send(std::move(r));
+        }
+        return;
+      }
+      // Stateful: the run's row and trigger record go first; the caller's 202 waits for them.
+      store::RunRow row{active->id, active->flow->name, active->flow->version, active->trigger, "Running",
+                        active->start_micros, 0, active->tracking_id, "", ""};
+      store::JournalEntry trigger{active->id, 0, "trigger", json::Serialize(active->trigger_record)};
+      store_.Write(
+          [row = std::move(row), trigger = std::move(trigger)](store::Transaction& tx) -> Status {
+            RUNNEL_TRY_STATUS(tx.InsertRun(row));
+            return tx.AppendJournal(trigger);
+          },
+          [this, active, responder, wait_for_response](Status st) {
+            if (!st) {
+              active->thread->Post([this, active, responder, st] {
+                Release(active);
+                responder->Send(HttpResponse::Error(503, "StoreUnavailable",
+                                                    "the run could not be saved: " + st.error().message));
+              });
+              return;
+            }
+            if (!wait_for_response) {
+              HttpResponse r = HttpResponse::Json(202, "");
+              r.content_type.clear();
+              r.headers = {{"Location", StatusPath(*active->flow, active->id)}, {"Retry-After", "1"},
+                           {"x-ms-workflow-run-id", active->id}};
+              responder->Send(std::move(r));
+            }
+          });
+      Launch(active, nullptr);
+    };
+    if (!Admit(request, std::move(accepted))) {
+      metrics_.Increment(request.thread->index(),
+                         Series("runnel_trigger_events_total",
+                                {{"flow", request.flow->name}, {"trigger", request.trigger->name}, {"outcome", "Rejected"}}));
+      HttpResponse r = HttpResponse::Error(
+          429, "TooManyRuns",
+          "the flow '" + request.flow->name + "' is running as many runs as its concurrency allows and its "
+          "waiting list is full; retry later");
+      r.headers.emplace_back("Retry-After", "1");
+      responder->Send(std::move(r));
+      return;
+    }
+  }
+  if (records.size() > 1) {
+    // splitOn: one run per item; the caller gets their ids.
+    bj::array runs;
+    for (auto& id : ids) runs.emplace_back(bj::string(id));
+    HttpResponse r = HttpResponse::Json(202, json::Serialize(bj::object{{"runs", std::move(runs)}}));
+    responder->Send(std::move(r));
+  }
+}
+
+void RunManager::Start(RunRequest request, ClaimFn claim, std::function<void(Result<std::string>)> started) {
+  auto active = NewActive(request, "");
+  bool ok = Admit(request, [this, active, claim = std::move(claim), started]() mutable {
+    bool stateless = active->flow->stateless;
+    std::optional<store::RunRow> row;
+    std::optional<store::JournalEntry> trigger;
+    if (!stateless) {
+      row = store::RunRow{active->id, active->flow->name, active->flow->version, active->trigger, "Running",
+                          active->start_micros, 0, active->tracking_id, "", ""};
+      trigger = store::JournalEntry{active->id, 0, "trigger", json::Serialize(active->trigger_record)};
+    }
+    if (!claim && stateless) {
+      Launch(active, nullptr);
+      return started(active->id);
+    }
+    // Launch only once the claim (and, for a stateful flow, the run's start) committed.
+    store_.Write(
+        [id = active->id, claim = std::move(claim), row = std::move(row), trigger = std::move(trigger)](
+            store::Transaction& tx) -> Status {
+          if (claim) RUNNEL_TRY_STATUS(claim(tx, id));
+          if (row) RUNNEL_TRY_STATUS(tx.InsertRun(*row));
+          if (trigger) RUNNEL_TRY_STATUS(tx.AppendJournal(*trigger));
+          return Ok();
+        },
+        [this, active, started](Status st) {
+          if (!st) {
+            ReleaseSlot(active);
+            return started(st.error());
+          }
+          Launch(active, nullptr);
+          started(active->id);
+        });
+  });
+  if (!ok) started(Error("TooManyRuns", "the flow's concurrency limit and waiting list are full"));
+}
+
+void RunManager::Launch(std::shared_ptr<Active> active, std::shared_ptr<const engine::ReplayLog> replay) {
+  in_flight_.fetch_add(1, std::memory_order_relaxed);
+  {
+    std::lock_guard lock(mu_);
+    active_[active->id] = active;
+    if (active->flow && active->flow->triggers.size()) {
+      auto it = gates_.find(Lower(active->flow->name) + "/" + Lower(active->trigger));
+      if (it != gates_.end()) active->gate = it->second;
+    }
+  }
+  metrics_.Increment(active->thread->index(),
+                     Series("runnel_runs_started_total", {{"flow", active->flow->name}, {"trigger", active->trigger}}));
+  // Usually called on the run's own thread (a request's): start right away, no hop.
+  auto start = [this, active, replay = std::move(replay)]() mutable {
+    engine::RunOptions o;
+    o.run_id = active->id;
+    o.flow_name = active->flow->name;
+    o.client_tracking_id = active->tracking_id;
+    o.start_micros = active->start_micros;
+    o.replay = std::move(replay);
+    if (!active->flow->stateless) o.journal = std::make_shared<StoreJournal>(*this, active, active->next_seq);
+    std::weak_ptr<Active> weak = active;
+    o.on_response = [this, weak](const bj::value& response) {
+      auto a = weak.lock();
+      if (!a) return;
+      a->response = response;
+      if (a->flow->stateless) {
+        a->response_durable = true;
+        AnswerWaiter(a);
+      }
+    };
+    if (active->waiter) {
+      active->window_timer = active->thread->PostAt(
+          active->thread->clock().NowMicros() + int64_t{options_.sync_response_seconds} * 1000000, [this, weak] {
+            auto a = weak.lock();
+            if (!a || !a->waiter) return;
+            HttpResponse r = HttpResponse::Json(202, "");
+            r.content_type.clear();
+            r.headers = {{"Location", StatusPath(*a->flow, a->id)}, {"Retry-After", "1"}, {"x-ms-workflow-run-id", a->id}};
+            a->waiter->Send(std::move(r));
+            a->waiter.reset();
+          });
+    }
+    active->run = engine::Run::Create(active->flow->plan, handlers_, *active->thread, std::move(o));
+    active->run->Start(active->trigger_record, [this, active](engine::RunResult r) { Finished(active, std::move(r)); });
+  };
+  if (active->thread->InThisThread()) {
+    start();
+  } else {
+    active->thread->Post(std::move(start));
+  }
+}
+
+void RunManager::AnswerWaiter(const std::shared_ptr<Active>& a) {
+  if (!a->waiter) return;
+  if (a->response && a->response_durable) {
+    HttpResponse r = ToHttpResponse(*a->response);
+    r.headers.emplace_back("x-ms-workflow-run-id", a->id);
+    a->waiter->Send(std::move(r));
+  } else if (a->finished) {
+    HttpResponse r = HttpResponse::Error(502, "NoResponse", "the run " + a->id + " finished (" + a->final_status +
+                                                                ") without a Response action answering the request");
+    r.headers.emplace_back("x-ms-workflow-run-id", a->id);
+    a->waiter->Send(std::move(r));
+  } else {
+    return;
+  }
+  a->waiter.reset();
+  if (a->window_timer) a->thread->CancelTimer(a->window_timer);
+}
+
+void RunManager::Finished(const std::shared_ptr<Active>& a, engine::RunResult result) {
+  a->finished = true;
+  a->final_status = std::string(engine::StatusName(result.status));
+  int64_t end = a->thread->clock().NowMicros();
+  size_t shard = static_cast<size_t>(a->thread->index());
+  metrics_.Increment(shard, Series("runnel_runs_total", {{"flow", a->flow->name}, {"status", a->final_status}}));
+  metrics_.Observe(shard, "runnel_run_duration_seconds", Series("", {{"flow", a->flow->name}}),
+                   static_cast<double>(end - a->start_micros) / 1e6);
+  bj::object summary{{"runId", a->id}, {"status", a->final_status}};
+  if (const bj::value* outputs = Path(result.record, {"outputs"})) summary["outputs"] = *outputs;
+  if (const bj::value* error = Path(result.record, {"error"})) summary["error"] = *error;
+
+  if (a->flow->stateless) {
+    {
+      std::lock_guard lock(mu_);
+      std::string& slot = recent_order_[recent_next_];
+      if (!slot.empty()) recent_.erase(slot);
+      slot = a->id;
+      recent_next_ = (recent_next_ + 1) % recent_order_.size();
+      recent_[a->id] = Recent{a->flow->name, a->final_status, std::move(summary), result.response};
+    }
+    Release(a);
+    AnswerWaiter(a);
+    Publish(*a, "run", bj::object{{"status", a->final_status}});
+    for (auto& s : a->subscribers) s->End();
+    a->subscribers.clear();
+    return;
+  }
+  store::RunRow row{a->id, a->flow->name, a->flow->version, a->trigger, a->final_status, a->start_micros, end,
+                    a->tracking_id, Str(Path(result.record, {"error", "code"})), json::Serialize(result.record)};
+  store_.Write([row = std::move(row)](store::Transaction& tx) { return tx.FinishRun(row); },
+               [this, a](Status st) {
+                 if (!st) {
+                   std::fprintf(stderr, "runnel: run %s: could not save its final record: %s\n", a->id.c_str(),
+                                st.error().ToString().c_str());
+                 }
+                 a->thread->Post([this, a] {
+                   Release(a);
+                   AnswerWaiter(a);
+                   Publish(*a, "run", bj::object{{"status", a->final_status}});
+                   for (auto& s : a->subscribers) s->End();
+                   a->subscribers.clear();
+                 });
+               });
+}
+
+// An admitted run that never launched (its start could not be saved) gives its slot back.
+void RunManager::ReleaseSlot(const std::shared_ptr<Active>& a) {
+  std::function<void()> next;
+  {
+    std::lock_guard lock(mu_);
+    auto it = gates_.find(Lower(a->flow->name) + "/" + Lower(a->trigger));
+    if (it == gates_.end()) return;
+    --it->second->running;
+    if (!it->second->waiting.empty()) {
+      next = std::move(it->second->waiting.front());
+      it->second->waiting.pop_front();
+      ++it->second->running;
+    }
+  }
+  if (next) next();
+}
+
+// The run no longer counts against limits; a waiting run of the same trigger may start.
+void RunManager::Release(const std::shared_ptr<Active>& a) {
+  std::function<void()> next;
+  {
+    std::lock_guard lock(mu_);
+    if (active_.erase(a->id) == 0) return;
+    if (a->gate) {
+      --a->gate->running;
+      if (!a->gate->waiting.empty()) {
+        next = std::move(a->gate->waiting.front());
+        a->gate->waiting.pop_front();
+        ++a->gate->running;
+      }
+    }
+  }
+  in_flight_.fetch_sub(1, std::memory_order_relaxed);
+  a->run.reset();  // the engine's run is done; drop it (and the frames it holds)
+  if (next) next();
+}
+
+void RunManager::Publish(Active& a, std::string event, bj::value data) {
+  if (a.subscribers.empty()) return;
+  data.as_object()["runId"] = a.id;
+  data.as_object()["time"] = engine::FormatTime(a.thread->clock().NowMicros());
+  std::string chunk = "event: " + event + "\ndata: " + json::Serialize(data) + "\n\n";
+  for (auto& s : a.subscribers) s->Write(chunk);
+}
+
+bool RunManager::Subscribe(const std::string& run_id, std::shared_ptr<Responder> responder) {
+  std::shared_ptr<Active> a;
+  {
+    std::lock_guard lock(mu_);
+    auto it = active_.find(run_id);
+    if (it == active_.end()) return false;
+    a = it->second;
+  }
+  a->thread->Post([this, a, responder] {
+    HttpResponse head;
+    head.content_type = "text/event-stream";
+    head.headers = {{"Cache-Control", "no-cache"}};
+    responder->StartStream(std::move(head));
+    a->subscribers.push_back(responder);
+    // What happened before the subscriber came.
+    for (const auto& kv : a->progress) {
+      bj::object data{{"action", kv.key()}, {"status", kv.value()}, {"runId", a->id}};
+      responder->Write("event: action\ndata: " + json::Serialize(data) + "\n\n");
+    }
+    if (a->finished && !a->run) {
+      Publish(*a, "run", bj::object{{"status", a->final_status}});
+      responder->End();
+    }
+  });
+  return true;
+}
+
+std::optional<bj::value> RunManager::LiveStatus(const std::string& run_id) {
+  std::lock_guard lock(mu_);
+  auto it = active_.find(run_id);
+  if (it == active_.end()) return std::nullopt;
+  const Active& a = *it->second;
+  return bj::value(bj::object{{"id", a.id},
+                              {"flow", a.flow->name},
+                              {"version", a.flow->version},
+                              {"trigger", a.trigger},
+                              {"status", "Running"},
+                              {"startTime", engine::FormatTime(a.start_micros)},
+                              {"clientTrackingId", a.tracking_id}});
+}
+
+bool RunManager::Cancel(const std::string& run_id) {
+  std::shared_ptr<Active> a;
+  {
+    std::lock_guard lock(mu_);
+    auto it = active_.find(run_id);
+    if (it == active_.end()) return false;
+    a = it->second;
+  }
+  a->thread->Post([a] {
+    if (a->run) a->run->Cancel();
+  });
+  return true;
+}
+
+bool RunManager::Running(const std::string& flow, const std::string& trigger) {
+  std::lock_guard lock(mu_);
+  for (const auto& [id, a] : active_) {
+    if (json::EqualsIgnoreCase(a->flow->name, flow) && json::EqualsIgnoreCase(a->trigger, trigger)) return true;
+  }
+  return false;
+}
+
+void RunManager::Poll(const std::string& flow, const std::string& run_id, std::shared_ptr<Responder> responder) {
+  {
+    std::lock_guard lock(mu_);
+    if (active_.count(run_id)) {
+      HttpResponse r = HttpResponse::Json(202, json::Serialize(bj::object{{"runId", run_id}, {"status", "Running"}}));
+      r.headers = {{"Retry-After", "1"}, {"x-ms-workflow-run-id", run_id}};
+      responder->Send(std::move(r));
+      return;
+    }
+    if (auto it = recent_.find(run_id); it != recent_.end() && json::EqualsIgnoreCase(it->second.flow, flow)) {
+      HttpResponse r = it->second.response ? ToHttpResponse(*it->second.response)
+                                           : HttpResponse::Json(200, json::Serialize(it->second.summary));
+      r.headers.emplace_back("x-ms-workflow-run-id", run_id);
+      responder->Send(std::move(r));
+      return;
+    }
+  }
+  store_.Read([run_id, flow, responder](store::ReadView& view) {
+    auto row = view.GetRun(run_id);
+    if (!row) return responder->Send(HttpResponse::Error(503, row.error().code, row.error().message));
+    if (!row.value() || !json::EqualsIgnoreCase(row.value()->flow, flow)) {
+      return responder->Send(HttpResponse::Error(404, "RunNotFound", "no run '" + run_id + "' of flow '" + flow + "'"));
+    }
+    const store::RunRow& run = *row.value();
+    if (run.end_micros == 0) {
+      // In the store but not in flight here: another node's, or about to be resumed.
+      HttpResponse r = HttpResponse::Json(202, json::Serialize(bj::object{{"runId", run_id}, {"status", run.status}}));
+      r.headers = {{"Retry-After", "1"}};
+      return responder->Send(std::move(r));
+    }
+    boost::system::error_code ec;
+    bj::value record = bj::parse(run.record, ec);
+    const bj::value* response = ec ? nullptr : Path(record, {"response"});
+    HttpResponse r;
+    if (response && !response->is_null()) {
+      r = ToHttpResponse(*response);
+    } else {
+      bj::object summary{{"runId", run_id}, {"status", run.status}};
+      if (const bj::value* o = ec ? nullptr : Path(record, {"outputs"})) summary["outputs"] = *o;
+      if (const bj::value* e = ec ? nullptr : Path(record, {"error"})) summary["error"] = *e;
+      r = HttpResponse::Json(200, json::Serialize(summary));
+    }
+    r.headers.emplace_back("x-ms-workflow-run-id", run_id);
+    responder->Send(std::move(r));
+  });
+}
+
+Result<size_t> RunManager::ResumeAll(FlowRegistry& flows) {
+  auto unfinished = store_.ReadAndWait<Result<std::vector<store::RunRow>>>(
+      [](store::ReadView& v) { return v.UnfinishedRuns(); });
+  if (!unfinished) return unfinished.error();
+  size_t resumed = 0, next_thread = 0;
+  for (const store::RunRow& row : unfinished.value()) {
+    auto journal = store_.ReadAndWait<Result<std::vector<store::JournalEntry>>>(
+        [&](store::ReadView& v) { return v.ReadJournal(row.id); });
+    auto version = store_.ReadAndWait<Result<std::optional<store::FlowVersion>>>(
+        [&](store::ReadView& v) { return v.GetFlowVersion(row.flow, row.version); });
+    auto current = flows.Find(row.flow);
+    std::shared_ptr<const DeployedFlow> flow;
+    if (current && version && version.value()) {
+      if (current->version == row.version) {
+        flow = current;
+      } else {
+        DeployInput in{current->name, version.value()->document, current->kind(), row.version, true,
+                       current->primary_key, current->secondary_key, current->created_micros, version.value()->created_micros};
+        auto built = BuildDeployedFlow(in);
+        if (auto* ok = std::get_if<std::shared_ptr<const DeployedFlow>>(&built)) flow = *ok;
+      }
+    }
+    if (!flow || !journal || journal.value().empty()) {
+      // The flow (or version) is gone, or nothing was journaled: the run cannot continue.
+      store::RunRow failed = row;
+      failed.status = "Failed";
+      failed.end_micros = threads_[0]->clock().NowMicros();
+      failed.error_code = "CannotResume";
+      failed.record = json::Serialize(bj::object{
+          {"runId", row.id}, {"flow", row.flow}, {"status", "Failed"},
+          {"error", {{"code", "CannotResume"},
+                     {"message", "the server restarted while this run was in flight and its flow version or "
+                                 "journal is no longer available"}}}});
+      (void)store_.WriteAndWait([failed](store::Transaction& tx) { return tx.FinishRun(failed); });
+      continue;
+    }
+    auto replay = std::make_shared<engine::ReplayLog>();
+    bj::value trigger_record;
+    int64_t last_seq = 0;
+    for (const auto& e : journal.value()) {
+      last_seq = std::max(last_seq, e.seq);
+      boost::system::error_code ec;
+      bj::value body = bj::parse(e.body, ec);
+      if (ec) continue;
+      if (e.kind == "trigger") {
+        trigger_record = std::move(body);
+      } else if (e.kind == "started") {
+        const bj::value* start = Path(body, {"start"});
+        replay->started_micros.emplace(Str(Path(body, {"key"})), start && start->is_int64() ? start->get_int64() : 0);
+      } else if (e.kind == "completed") {
+        const bj::value* record = Path(body, {"record"});
+        replay->completed[Str(Path(body, {"key"}))] = {record ? *record : bj::value(), e.seq};
+      }
+    }
+    RunRequest request;
+    request.flow = flow;
+    request.trigger = flow->FindTrigger(row.trigger);
+    request.trigger_record = std::move(trigger_record);
+    request.thread = threads_[next_thread++ % threads_.size()];
+    const TriggerSettings* trigger = request.trigger;
+    auto active = NewActive(std::move(request), row.id);
+    active->start_micros = row.start_micros;
+    active->tracking_id = row.tracking_id;
+    active->next_seq = last_seq + 1;
+    if (trigger && trigger->max_runs > 0) {
+      std::lock_guard lock(mu_);
+      auto& gate = gates_[Lower(flow->name) + "/" + Lower(row.trigger)];
+      if (!gate) gate = std::make_shared<Gate>();
+      ++gate->running;  // resumed runs count against the limit; they are never queued
+    }
+    Launch(active, std::move(replay));
+    ++resumed;
+  }
+  return resumed;
+}
+
+bool RunManager::WaitIdle(int seconds) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (in_flight() > 0) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+}  // namespace runnel::server

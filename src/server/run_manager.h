@@ -1,0 +1,131 @@
+// RunManager: starts, tracks, answers for, cancels and resumes the server's runs.
+//
+// A run runs on the IoThread that started it (the one that received its request, or the
+// scheduler's thread), so a request, its run and its response never change threads.
+//
+// Stateful runs are journaled (engine/journal.h) through the store: the run's row and trigger
+// record first, then each action's start and completion; an action's completion is acted on
+// once its batch committed, and a caller's answer waits for the record that makes it safe —
+// the run's start for a 202, the Response action's completion for a synchronous answer. On
+// start the server resumes every run the store still has in flight. Stateless runs keep
+// nothing: their results stay in memory (a bounded list) for the 202 poll.
+//
+// Concurrency (runtimeConfiguration.concurrency): a trigger with `runs` set starts at most that
+// many runs at once and queues up to `maximumWaitingRuns` more; beyond that it is refused, and
+// so is any run beyond the server's `max_in_flight`.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "engine/action_handler.h"
+#include "engine/run.h"
+#include "server/deployed_flow.h"
+#include "server/http_types.h"
+#include "server/io_thread.h"
+#include "server/metrics.h"
+#include "store/store.h"
+
+namespace runnel::server {
+
+struct RunManagerOptions {
+  int sync_response_seconds = 120;  // how long a caller waits for a Response action
+  size_t max_in_flight = 10000;     // runs started and not finished, server-wide
+  size_t recent_stateless = 1000;   // finished stateless runs kept for polling
+};
+
+// How a run was asked for.
+struct RunRequest {
+  std::shared_ptr<const DeployedFlow> flow;
+  const TriggerSettings* trigger = nullptr;
+  boost::json::value trigger_record;  // {name, outputs, ...} from engine::FireTrigger
+  IoThread* thread = nullptr;         // where the run runs
+};
+
+class RunManager {
+ public:
+  RunManager(store::Store& store, const engine::HandlerRegistry& handlers, std::vector<IoThread*> threads,
+             Metrics& metrics, RunManagerOptions options);
+  ~RunManager();
+
+  // Starts the runs of one request-trigger call and answers `responder`: the Response action's
+  // answer, or 202 with a status URL, or an error (429 when over a concurrency limit).
+  void StartFromRequest(RunRequest request, std::vector<boost::json::value> records,
+                        std::shared_ptr<Responder> responder);
+
+  // Starts one run (schedules, resubmit). `claim` (optional) is written in the same transaction
+  // as the run's start — a schedule tick's unique key — and its failure means no run. `started`
+  // gets the run id once the run is durable and launched, or why it was refused. Any thread.
+  using ClaimFn = std::function<Status(store::Transaction&, const std::string& run_id)>;
+  void Start(RunRequest request, ClaimFn claim, std::function<void(Result<std::string>)> started);
+
+  // GET on a 202's Location: 202 while running, the result when finished.
+  void Poll(const std::string& flow, const std::string& run_id, std::shared_ptr<Responder> responder);
+
+  // The in-flight run's live record (actions finished so far), or nullopt if not in flight.
+  std::optional<boost::json::value> LiveStatus(const std::string& run_id);
+  // Cancels an in-flight run. False when no such run is in flight here.
+  bool Cancel(const std::string& run_id);
+  // Server-Sent Events of a run's progress; false when no such run is in flight.
+  bool Subscribe(const std::string& run_id, std::shared_ptr<Responder> responder);
+
+  // Resumes every run the store has in flight (server start). Returns how many.
+  Result<size_t> ResumeAll(FlowRegistry& flows);
+
+  // The status URL path of a run (signed with the flow's primary key).
+  static std::string StatusPath(const DeployedFlow& flow, const std::string& run_id);
+
+  size_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
+  // Is a run of this flow and trigger still going (schedules' overlap protection)?
+  bool Running(const std::string& flow, const std::string& trigger);
+  // Blocks until no run is in flight or the deadline (steady seconds from now) passes.
+  bool WaitIdle(int seconds);
+
+ private:
+  struct Active;
+  struct Gate;
+  class StoreJournal;
+
+  void Launch(std::shared_ptr<Active> active, std::shared_ptr<const engine::ReplayLog> replay);
+  void Finished(const std::shared_ptr<Active>& active, engine::RunResult result);
+  void Release(const std::shared_ptr<Active>& active);
+  void ReleaseSlot(const std::shared_ptr<Active>& active);
+  void AnswerWaiter(const std::shared_ptr<Active>& active);
+  bool Admit(const RunRequest& request, std::function<void()> start);
+  std::shared_ptr<Active> NewActive(RunRequest request, std::string run_id);
+  void Publish(Active& active, std::string event, boost::json::value data);
+
+  store::Store& store_;
+  const engine::HandlerRegistry& handlers_;
+  std::vector<IoThread*> threads_;
+  Metrics& metrics_;
+  RunManagerOptions options_;
+
+  std::mutex mu_;
+  std::map<std::string, std::shared_ptr<Active>, std::less<>> active_;
+  std::map<std::string, std::shared_ptr<Gate>, std::less<>> gates_;  // by lower-case flow/trigger
+  struct Recent {
+    std::string flow;
+    std::string status;
+    boost::json::value summary;  // {runId, status, outputs, error}
+    std::optional<boost::json::value> response;
+  };
+  std::map<std::string, Recent, std::less<>> recent_;
+  std::vector<std::string> recent_order_;
+  size_t recent_next_ = 0;
+  std::atomic<size_t> in_flight_{0};
+};
+
+// Turns a Response action's {statusCode, headers, body} into an HTTP answer: JSON bodies
+// serialized, strings as text, `$content` envelopes decoded.
+HttpResponse ToHttpResponse(const boost::json::value& response);
+
+}  // namespace runnel::server

@@ -1,0 +1,50 @@
+// ScheduleRunner: fires the Recurrence triggers of enabled flows (docs/triggers.md).
+//
+// Each schedule has one timer on an IoThread, armed for its next occurrence (triggers/
+// recurrence.h computes it; missed occurrences are never replayed). When it fires, the tick is
+// claimed in the store in the same transaction that records the run's start — a tick is a unique
+// key, so it fires once however often the server restarts (or however many nodes share the
+// store). A trigger with concurrency 1 whose previous run is still going skips the tick (or, with
+// `schedules.overlap: wait`, queues it); either way the trigger history says so.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "server/deployed_flow.h"
+#include "server/metrics.h"
+#include "server/run_manager.h"
+#include "store/store.h"
+
+namespace runnel::server {
+
+class ScheduleRunner {
+ public:
+  ScheduleRunner(store::Store& store, RunManager& runs, Metrics& metrics, std::vector<IoThread*> threads,
+                 bool skip_overlapping);
+  ~ScheduleRunner();
+
+  // (Re)arms the flow's schedules for its current version and state; disarms a disabled or
+  // deleted flow (pass nullptr with the name).
+  void Refresh(const std::string& name, std::shared_ptr<const DeployedFlow> flow);
+  // Stops every timer (shutdown).
+  void StopAll();
+
+ private:
+  struct Schedule;
+  void Arm(const std::shared_ptr<Schedule>& s, int64_t after);
+  void Fire(const std::shared_ptr<Schedule>& s, int64_t tick);
+  void Record(const Schedule& s, const std::string& outcome, const std::string& reason, const std::string& run_id);
+
+  store::Store& store_;
+  RunManager& runs_;
+  Metrics& metrics_;
+  std::vector<IoThread*> threads_;
+  bool skip_overlapping_;
+  std::mutex mu_;
+  std::multimap<std::string, std::shared_ptr<Schedule>> schedules_;  // by lower-case flow name
+};
+
+}  // namespace runnel::server

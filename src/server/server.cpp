@@ -1,0 +1,279 @@
+#include "server/server.h"
+
+#include <sys/stat.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <sstream>
+#include <thread>
+
+#include "connectors/http/curl_http_client.h"
+#include "connectors/http/http_action.h"
+#include "engine/actions/workflow.h"
+#include "engine/child_flows.h"
+#include "json/lookup.h"
+#include "server/http_server.h"
+#include "server/management_api.h"
+#include "server/schedule_runner.h"
+#include "server/trigger_endpoint.h"
+#include "server/url_query.h"
+#include "store/sqlite_store.h"
+
+namespace runnel::server {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Workflow actions call other deployed flows by name.
+class DeployedChildFlows final : public engine::ChildFlows {
+ public:
+  explicit DeployedChildFlows(FlowRegistry& flows) : flows_(flows) {}
+  Result<engine::ChildFlow> Find(std::string_view name) override {
+    auto flow = flows_.Find(name);
+    if (!flow) return Error("WorkflowNotFound", "no deployed flow named '" + std::string(name) + "'");
+    return engine::ChildFlow{flow->plan, flow->name};
+  }
+
+ private:
+  FlowRegistry& flows_;
+};
+
+Result<std::string> ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error("CannotRead", "cannot read '" + path.string() + "'");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The management token: configured, or kept in the data directory (created on first start).
+Result<std::string> LoadOrCreateToken(const ServerConfig& config) {
+  if (!config.token.empty()) return config.token;
+  fs::path file = fs::path(config.data_dir) / "admin-token";
+  if (fs::exists(file)) {
+    RUNNEL_TRY(text, ReadFile(file));
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    if (!text.empty()) return text;
+  }
+  std::string token = NewSigningKey();
+  {
+    std::ofstream out(file, std::ios::trunc);
+    if (!out) return Error("CannotWriteToken", "cannot write the management token to '" + file.string() + "'");
+    out << token << "\n";
+  }
+  ::chmod(file.c_str(), 0600);
+  std::fprintf(stderr, "runnel: generated a management API token in %s\n", file.c_str());
+  return token;
+}
+
+std::atomic<bool> g_stop_requested{false};
+void OnSignal(int) { g_stop_requested.store(true); }
+
+}  // namespace
+
+struct Server::Impl {
+  ServerConfig config;
+  std::unique_ptr<ManualClock> manual_clock;
+  const Clock* clock = nullptr;
+  std::vector<std::unique_ptr<IoThread>> threads;
+  std::vector<IoThread*> thread_ptrs;
+  std::unique_ptr<store::Store> store;
+  FlowRegistry flows;
+  std::unique_ptr<Metrics> metrics;
+  std::unique_ptr<engine::HandlerRegistry> handlers;
+  std::unique_ptr<RunManager> runs;
+  std::unique_ptr<ScheduleRunner> schedules;
+  std::unique_ptr<TriggerEndpoint> triggers;
+  std::unique_ptr<ManagementApi> management;
+  std::unique_ptr<HttpServer> http;
+  std::string token;
+  bool started = false;
+
+  void Route(HttpRequest&& req, std::shared_ptr<Responder> r, IoThread& thread);
+  Status LoadStoredFlows();
+  Status DeployDirectory();
+};
+
+void Server::Impl::Route(HttpRequest&& req, std::shared_ptr<Responder> r, IoThread& thread) {
+  auto seg = SplitPath(req.path);
+  const char* route = "other";
+  if (!seg.empty() && seg[0] == "api") {
+    route = "trigger";
+    seg.erase(seg.begin());
+    if (seg.empty()) {
+      r->Send(HttpResponse::Error(404, "NotFound", "no endpoint at /api"));
+    } else if (seg[0] == "data") {
+      r->Send(HttpResponse::Error(404, "NotFound", "the table API (/api/data/v9.2) is not available in this version"));
+    } else {
+      triggers->Handle(std::move(req), seg, std::move(r), thread);
+    }
+  } else if (!seg.empty() && seg[0] == "management") {
+    route = "management";
+    seg.erase(seg.begin());
+    management->Handle(std::move(req), seg, std::move(r));
+  } else if (seg.size() == 1 && seg[0] == "healthz") {
+    route = "health";
+    r->Send(HttpResponse::Json(200, "{\"status\":\"ok\"}"));
+  } else if (seg.size() == 1 && seg[0] == "metrics") {
+    route = "metrics";
+    HttpResponse m = HttpResponse::Json(200, metrics->Render());
+    m.content_type = "text/plain; version=0.0.4";
+    r->Send(std::move(m));
+  } else {
+    r->Send(HttpResponse::Error(404, "NotFound", "no endpoint at " + req.path +
+                                                     " (trigger URLs start with /api/, the API with /management/)"));
+  }
+  metrics->Increment(static_cast<size_t>(thread.index()), Series("runnel_http_requests_total", {{"route", route}}));
+}
+
+Status Server::Impl::LoadStoredFlows() {
+  auto stored = store->ReadAndWait<Result<std::vector<store::FlowRecord>>>(
+      [](store::ReadView& v) { return v.ListFlows(); });
+  if (!stored) return stored.error();
+  for (const auto& rec : stored.value()) {
+    auto version = store->ReadAndWait<Result<std::optional<store::FlowVersion>>>(
+        [&](store::ReadView& v) { return v.GetFlowVersion(rec.name, rec.version); });
+    DeployInput in{rec.name, rec.document, rec.kind, rec.version, rec.enabled, rec.primary_key, rec.secondary_key,
+                   rec.created_micros, version && version.value() ? version.value()->created_micros : rec.modified_micros};
+    auto built = BuildDeployedFlow(in);
+    if (auto* failed = std::get_if<DeployError>(&built)) {
+      std::fprintf(stderr, "runnel: stored flow %s (version %lld) no longer builds: %s\n", rec.name.c_str(),
+                   static_cast<long long>(rec.version), failed->error.ToString().c_str());
+      continue;
+    }
+    auto flow = std::get<std::shared_ptr<const DeployedFlow>>(built);
+    // Keep the enable/disable time as "modified", and the version's deploy time as the anchor.
+    flows.Put(WithState(*flow, rec.enabled, rec.primary_key, rec.secondary_key, rec.modified_micros));
+  }
+  return Ok();
+}
+
+// Deploys every flow file of the flows directory whose content differs from the deployed version.
+Status Server::Impl::DeployDirectory() {
+  if (config.flows_dir.empty()) return Ok();
+  std::error_code ec;
+  if (!fs::is_directory(config.flows_dir, ec)) {
+    return Error("FlowsDirectoryNotFound", "the flows directory '" + config.flows_dir + "' does not exist");
+  }
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(config.flows_dir)) {
+    auto ext = entry.path().extension().string();
+    if (entry.is_regular_file() && (ext == ".json" || ext == ".yaml" || ext == ".yml")) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& path : files) {
+    RUNNEL_TRY(document, ReadFile(path));
+    std::string name = path.stem().string();
+    if (auto existing = flows.Find(name); existing && existing->document == document) continue;
+    std::promise<HttpResponse> done;
+    management->Deploy(name, document, "", [&done](HttpResponse r) { done.set_value(std::move(r)); });
+    HttpResponse r = done.get_future().get();
+    if (r.status >= 300) {
+      return Error("DeployFailed", "cannot deploy '" + path.string() + "': " + r.body);
+    }
+    std::fprintf(stderr, "runnel: deployed %s from %s\n", name.c_str(), path.c_str());
+  }
+  return Ok();
+}
+
+Server::Server(ServerConfig config) : impl_(std::make_unique<Impl>()) { impl_->config = std::move(config); }
+
+Server::~Server() { Stop(0); }
+
+Status Server::Start() {
+  Impl& m = *impl_;
+  ServerConfig& c = m.config;
+  std::error_code ec;
+  fs::create_directories(c.data_dir, ec);
+  if (ec) return Error("CannotCreateDataDirectory", "cannot create the data directory '" + c.data_dir + "': " + ec.message());
+  if (c.manual_clock) {
+    m.manual_clock = std::make_unique<ManualClock>(c.start_micros ? c.start_micros : SystemClock::Instance().NowMicros());
+    m.clock = m.manual_clock.get();
+  } else {
+    m.clock = &SystemClock::Instance();
+  }
+  RUNNEL_TRY(token, LoadOrCreateToken(c));
+  m.token = token;
+  store::SqliteOptions so;
+  so.synchronous_full = c.sync_full;
+  RUNNEL_TRY(store, store::OpenSqliteStore((fs::path(c.data_dir) / "runnel.db").string(), so));
+  m.store = std::move(store);
+
+  int n = c.threads > 0 ? c.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  for (int i = 0; i < n; ++i) {
+    m.threads.push_back(std::make_unique<IoThread>(*m.clock, i));
+    m.thread_ptrs.push_back(m.threads.back().get());
+  }
+  m.metrics = std::make_unique<Metrics>(static_cast<size_t>(n));
+  m.handlers = std::make_unique<engine::HandlerRegistry>();
+  engine::RegisterBuiltinHandlers(*m.handlers);
+  m.handlers->Register(flow::ActionType::kWorkflow,
+                       std::make_shared<engine::WorkflowHandler>(*m.handlers, std::make_shared<DeployedChildFlows>(m.flows)));
+  connectors::RegisterHttpHandlers(*m.handlers, std::make_shared<connectors::CurlHttpClient>());
+  m.runs = std::make_unique<RunManager>(*m.store, *m.handlers, m.thread_ptrs, *m.metrics, c.runs);
+  m.schedules = std::make_unique<ScheduleRunner>(*m.store, *m.runs, *m.metrics, m.thread_ptrs, c.skip_overlapping_ticks);
+  m.triggers = std::make_unique<TriggerEndpoint>(m.flows, *m.runs, *m.store, *m.metrics);
+  ManagementContext cx{m.flows, *m.runs, *m.schedules, *m.store, *m.clock, m.manual_clock.get(), m.thread_ptrs, m.token,
+                       c.host + ":" + std::to_string(c.port)};
+  m.management = std::make_unique<ManagementApi>(std::move(cx));
+  m.metrics->AddGauge("runnel_runs_in_flight", [runs = m.runs.get()] { return static_cast<double>(runs->in_flight()); });
+  m.metrics->AddGauge("runnel_store_pending_writes", [s = m.store.get()] { return static_cast<double>(s->PendingWrites()); });
+
+  for (auto& t : m.threads) t->Start();
+  RUNNEL_TRY_STATUS(m.LoadStoredFlows());
+  RUNNEL_TRY_STATUS(m.DeployDirectory());
+  RUNNEL_TRY(resumed, m.runs->ResumeAll(m.flows));
+  if (resumed) std::fprintf(stderr, "runnel: resumed %zu runs that were in flight\n", resumed);
+  for (const auto& f : m.flows.All()) m.schedules->Refresh(f->name, f);
+
+  // Retention: once at start and then daily, runs that ended before the window are deleted.
+  int64_t cutoff = m.clock->NowMicros() - int64_t{c.retention_days} * 86400 * 1000000;
+  m.store->Write([cutoff](store::Transaction& tx) -> Status {
+    RUNNEL_TRY(deleted, tx.DeleteHistoryBefore(cutoff));
+    (void)deleted;
+    return Ok();
+  }, nullptr);
+
+  m.http = std::make_unique<HttpServer>(m.thread_ptrs, c.http, [&m](HttpRequest&& req, std::shared_ptr<Responder> r,
+                                                                      IoThread& thread) {
+    m.Route(std::move(req), std::move(r), thread);
+  });
+  m.metrics->AddGauge("runnel_http_open_connections",
+                      [http = m.http.get()] { return static_cast<double>(http->open_connections()); });
+  RUNNEL_TRY_STATUS(m.http->Listen(c.host, c.port));
+  m.started = true;
+  std::fprintf(stderr, "runnel: listening on http://%s:%u (%d threads, data in %s)\n", c.host.c_str(),
+               static_cast<unsigned>(m.http->port()), n, c.data_dir.c_str());
+  return Ok();
+}
+
+uint16_t Server::port() const { return impl_->http ? impl_->http->port() : 0; }
+const std::string& Server::token() const { return impl_->token; }
+
+void Server::RunUntilSignal() {
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  std::signal(SIGPIPE, SIG_IGN);
+  while (!g_stop_requested.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::fprintf(stderr, "runnel: stopping\n");
+  Stop();
+}
+
+void Server::Stop(int grace_seconds) {
+  Impl& m = *impl_;
+  if (!m.started) return;
+  m.started = false;
+  m.http->StopAccepting();
+  m.schedules->StopAll();
+  if (!m.runs->WaitIdle(grace_seconds)) {
+    std::fprintf(stderr, "runnel: %zu runs still in flight; stateful ones resume at the next start\n",
+                 m.runs->in_flight());
+  }
+  m.http->CloseAll();
+  for (auto& t : m.threads) t->Stop();
+  m.store->Close();
+}
+
+}  // namespace runnel::server

@@ -1,0 +1,36 @@
+// Server: `runnel serve` — the store, the deployed flows, the run manager, the schedules and
+// the HTTP endpoints, started and stopped together.
+//
+// Start(): opens the store, loads the flows it holds, deploys the flows directory (a new
+// version only when a file changed), resumes the runs that were in flight, arms the schedules,
+// then listens. Stop(): stops accepting, lets in-flight runs finish for a grace period (stateful
+// ones that do not finish are resumed at the next start), then closes everything.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "base/result.h"
+#include "server/config.h"
+
+namespace runnel::server {
+
+class Server {
+ public:
+  explicit Server(ServerConfig config);
+  ~Server();
+
+  Status Start();
+  uint16_t port() const;
+  // Blocks until SIGINT/SIGTERM, then stops.
+  void RunUntilSignal();
+  void Stop(int grace_seconds = 10);
+
+  const std::string& token() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace runnel::server

@@ -1,0 +1,149 @@
+// Store: everything Runnel keeps, behind one interface (DESIGN.md "Store").
+//
+// Writes are functions over a Transaction, queued and applied by the store's own thread; the
+// thread commits everything queued since its last commit in one transaction (group commit), so
+// many runs share one disk flush. Each write gets its own savepoint: one that fails (a
+// duplicate schedule tick, a constraint) is rolled back alone and reported to its caller; the
+// rest of the batch commits. `done` is called on the store's thread after the commit — callers
+// post their continuation to their own thread.
+//
+// Reads run on the same thread, in order with the writes, so a read queued after a write's
+// `done` sees it. Nothing here blocks an I/O thread.
+//
+// SQLite (sqlite_store.h) is the embedded default; a PostgreSQL store implements the same
+// interface for scale-out.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+
+namespace runnel::store {
+
+struct FlowRecord {
+  std::string name;
+  int64_t version = 0;           // the current (latest deployed) version
+  bool enabled = true;
+  std::string kind;              // "Stateful" or "Stateless"
+  std::string primary_key;       // signing keys of the flow's trigger URLs (base64url)
+  std::string secondary_key;
+  int64_t created_micros = 0;
+  int64_t modified_micros = 0;
+  std::string document;          // the document of `version`, as deployed
+};
+
+struct FlowVersion {
+  int64_t version = 0;
+  int64_t created_micros = 0;
+  std::string document;
+};
+
+// One run in the history. `record` is the finished run record (docs/run-record.md), empty
+// while the run is in flight.
+struct RunRow {
+  std::string id;
+  std::string flow;
+  int64_t version = 0;
+  std::string trigger;
+  std::string status;            // Running, Succeeded, Failed, Cancelled, ...
+  int64_t start_micros = 0;
+  int64_t end_micros = 0;        // 0 while running
+  std::string tracking_id;
+  std::string error_code;
+  std::string record;
+};
+
+struct RunFilter {
+  std::string flow;              // empty: every flow
+  std::string status;            // empty: any status
+  int64_t started_after = 0;     // micros, 0: no bound
+  int64_t started_before = 0;
+  std::string after_id;          // paging: rows strictly older than this run id
+  int limit = 50;
+};
+
+// A stateful run's journal entry (engine/journal.h): kind is "trigger", "started" or
+// "completed"; body is JSON.
+struct JournalEntry {
+  std::string run_id;
+  int64_t seq = 0;
+  std::string kind;
+  std::string body;
+};
+
+// What a trigger did with an event: fired a run, or skipped it (conditions, overlap, limits).
+struct TriggerEvent {
+  int64_t id = 0;
+  std::string flow;
+  std::string trigger;
+  int64_t time_micros = 0;
+  std::string outcome;           // "Fired", "Skipped", "Rejected"
+  std::string reason;
+  std::string run_id;
+};
+
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+  // Flows. PutFlowVersion creates the flow on its first version.
+  virtual Status PutFlowVersion(const FlowRecord& flow) = 0;
+  virtual Status SetFlowEnabled(const std::string& name, bool enabled, int64_t now_micros) = 0;
+  virtual Status SetFlowKeys(const std::string& name, const std::string& primary,
+                             const std::string& secondary, int64_t now_micros) = 0;
+  virtual Status DeleteFlow(const std::string& name) = 0;
+  // Runs.
+  virtual Status InsertRun(const RunRow& run) = 0;
+  virtual Status FinishRun(const RunRow& run) = 0;  // status, end, error code, record; drops the journal
+  virtual Status AppendJournal(const JournalEntry& entry) = 0;
+  // Schedules: false when the tick was already claimed (by this node before a restart, or by
+  // another node).
+  virtual Result<bool> ClaimTick(const std::string& flow, const std::string& trigger,
+                                 int64_t tick_micros, const std::string& run_id) = 0;
+  virtual Status AddTriggerEvent(const TriggerEvent& event) = 0;
+  // Retention: runs that ended before `micros` (their journals, ticks and trigger events too).
+  virtual Result<int64_t> DeleteHistoryBefore(int64_t micros) = 0;
+};
+
+class ReadView {
+ public:
+  virtual ~ReadView() = default;
+  virtual Result<std::vector<FlowRecord>> ListFlows() = 0;
+  virtual Result<std::optional<FlowRecord>> GetFlow(const std::string& name) = 0;
+  virtual Result<std::vector<FlowVersion>> ListFlowVersions(const std::string& name) = 0;
+  virtual Result<std::optional<FlowVersion>> GetFlowVersion(const std::string& name, int64_t version) = 0;
+  virtual Result<std::vector<RunRow>> ListRuns(const RunFilter& filter) = 0;
+  virtual Result<std::optional<RunRow>> GetRun(const std::string& id) = 0;
+  virtual Result<std::vector<RunRow>> UnfinishedRuns() = 0;
+  virtual Result<std::vector<JournalEntry>> ReadJournal(const std::string& run_id) = 0;
+  virtual Result<std::vector<TriggerEvent>> ListTriggerEvents(const std::string& flow, int limit) = 0;
+  // The latest claimed tick of a schedule, or 0.
+  virtual Result<int64_t> LastTick(const std::string& flow, const std::string& trigger) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  using WriteFn = std::function<Status(Transaction&)>;
+  using DoneFn = std::function<void(Status)>;
+  // Queues a write; `done` (optional) gets its outcome once the batch holding it committed.
+  virtual void Write(WriteFn fn, DoneFn done) = 0;
+  // Queues a read; runs on the store's thread.
+  virtual void Read(std::function<void(ReadView&)> fn) = 0;
+  // Writes queued and not yet committed (for metrics and backpressure).
+  virtual size_t PendingWrites() const = 0;
+  // Commits what is queued and stops the thread. Later calls fail their callbacks.
+  virtual void Close() = 0;
+
+  // Blocking conveniences for startup, the CLI and tests (never on an I/O thread).
+  Status WriteAndWait(WriteFn fn);
+  template <class T>
+  T ReadAndWait(std::function<T(ReadView&)> fn);
+};
+
+}  // namespace runnel::store
+
+#include "store/store_wait.h"
