@@ -17,4 +17,11 @@ void AddRunCommand(CLI::App& app, int& exit_code);
 // `runnel validate`: load and check flow files, report diagnostics (docs/cli.md).
 void AddValidateCommand(CLI::App& app, int& exit_code);
 
+// `runnel serve`: the server (docs/cli.md, docs/configuration.md).
+void AddServeCommand(CLI::App& app, int& exit_code);
+
+// The client of `runnel serve` (docs/cli.md, "Client commands"): `runnel flows ...`,
+// `runnel runs ...` and `runnel trigger`, over the HTTP API of docs/http-api.md.
+void AddClientCommands(CLI::App& app, int& exit_code);
+
 }  // namespace runnel::cli

@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   runnel::cli::AddEvalCommand(app, exit_code);
   runnel::cli::AddRunCommand(app, exit_code);
   runnel::cli::AddValidateCommand(app, exit_code);
+  runnel::cli::AddServeCommand(app, exit_code);
+  runnel::cli::AddClientCommands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -68,6 +68,7 @@ bj::value RunImpl::BuildRunRecord() const {
     rec["outputs"] = outputs_;
   }
   rec["response"] = response_ ? *response_ : bj::value(nullptr);
+  if (!options_.full_record) return rec;
   rec["trigger"] = trigger_record_;
   rec["actions"] = root_ ? PublicRecords(*root_) : bj::object();
   return rec;

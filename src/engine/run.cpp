@@ -73,13 +73,6 @@ void RunImpl::Start(bj::value trigger_record, std::function<void(RunResult)> don
   trigger_record_ = std::move(trigger_record);
   InitParameters();
   if (options_.replay) RestoreVariables();
-  workflow_ = options_.workflow;
-  if (workflow_.is_null()) {
-    workflow_ = bj::object{{"name", options_.flow_name},
-                           {"type", "Runnel.Flow"},
-                           {"run", {{"name", options_.run_id}, {"type", "Runnel.Run"}}},
-                           {"tags", bj::object()}};
-  }
   root_ = NewFrame(definition().actions, nullptr, nullptr);
   root_->on_done = [this](std::shared_ptr<Frame>) { FinishRun(); };
   StartFrame(root_);
@@ -428,6 +421,20 @@ void RunImpl::FinishRun() {
     auto done = std::move(done_);
     done(std::move(result));
   }
+}
+
+// Built on first use: most runs never call workflow().
+const bj::value& RunImpl::workflow_value() const {
+  if (workflow_.is_null()) {
+    workflow_ = options_.workflow;
+    if (workflow_.is_null()) {
+      workflow_ = bj::object{{"name", options_.flow_name},
+                             {"type", "Runnel.Flow"},
+                             {"run", {{"name", options_.run_id}, {"type", "Runnel.Run"}}},
+                             {"tags", bj::object()}};
+    }
+  }
+  return workflow_;
 }
 
 boost::json::value* RunImpl::FindVariable(std::string_view name) {

@@ -47,6 +47,9 @@ struct RunOptions {
   std::shared_ptr<const ReplayLog> replay;
   // A resumed run keeps its original start time.
   int64_t start_micros = 0;
+  // False: RunResult.record holds only the summary (runId, status, times, error, outputs,
+  // response) — for runs nobody will inspect action by action (stateless flows on the server).
+  bool full_record = true;
 };
 
 struct RunResult {

@@ -124,7 +124,7 @@ class RunImpl final : public Run, public RunServices, public std::enable_shared_
   const boost::json::value& trigger_record() const { return trigger_record_; }
   const boost::json::object& variables() const { return variables_; }
   const boost::json::object& parameters() const { return parameters_; }
-  const boost::json::value& workflow_value() const { return workflow_; }
+  const boost::json::value& workflow_value() const;
   const std::map<std::string, std::shared_ptr<boost::json::value>, std::less<>>& latest() const {
     return latest_;
   }
@@ -171,7 +171,7 @@ class RunImpl final : public Run, public RunServices, public std::enable_shared_
   boost::json::value trigger_record_;
   boost::json::object parameters_;
   boost::json::object variables_;
-  boost::json::value workflow_;
+  mutable boost::json::value workflow_;  // built on first use (workflow_value)
   std::map<std::string, std::shared_ptr<boost::json::value>, std::less<>> latest_;
   std::map<std::string, std::shared_ptr<boost::json::value>, std::less<>> scope_results_;
   std::set<CallImpl*> running_calls_;

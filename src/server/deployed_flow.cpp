@@ -61,6 +61,16 @@ TriggerSettings ReadTrigger(const flow::Trigger& t) {
   return s;
 }
 
+bool HasResponse(const flow::Container& c) {
+  for (const auto& a : c.actions) {
+    if (a->type == flow::ActionType::kResponse) return true;
+    for (const auto& b : a->branches) {
+      if (HasResponse(b.body)) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 const TriggerSettings* DeployedFlow::FindTrigger(std::string_view name) const {
@@ -107,7 +117,15 @@ std::variant<std::shared_ptr<const DeployedFlow>, DeployError> BuildDeployedFlow
   flow->stateless = json::EqualsIgnoreCase(kind, "Stateless");
   flow->document = in.document;
   flow->plan = std::make_shared<const engine::Plan>(std::shared_ptr<const flow::Definition>(std::move(def.value())));
-  for (const auto& t : flow->plan->definition().triggers) flow->triggers.push_back(ReadTrigger(t));
+  for (const auto& t : flow->plan->definition().triggers) {
+    flow->triggers.push_back(ReadTrigger(t));
+    flow->triggers.back().metric_started = Series("runnel_runs_started_total", {{"flow", in.name}, {"trigger", t.name}});
+  }
+  flow->has_response = HasResponse(flow->plan->definition().actions);
+  for (const char* status : {"Succeeded", "Failed", "Cancelled", "TimedOut", "Skipped"}) {
+    flow->metric_runs_total[status] = Series("runnel_runs_total", {{"flow", in.name}, {"status", status}});
+  }
+  flow->metric_duration = Metrics::Summary("runnel_run_duration_seconds", Series("", {{"flow", in.name}}));
   flow->primary_key = in.primary_key;
   flow->secondary_key = in.secondary_key;
   flow->primary = std::make_shared<const UrlSigner>(in.primary_key);

@@ -18,6 +18,7 @@
 #include "base/result.h"
 #include "engine/plan.h"
 #include "flow/diagnostic.h"
+#include "server/metrics.h"
 #include "server/signing.h"
 
 namespace runnel::server {
@@ -33,6 +34,7 @@ struct TriggerSettings {
   bool validate_schema = false;
   int max_runs = 0;                           // concurrency.runs; 0 = no limit
   int max_waiting = 0;                        // maximumWaitingRuns
+  std::string metric_started;                 // runnel_runs_started_total{flow,trigger}
 };
 
 struct DeployedFlow {
@@ -48,6 +50,10 @@ struct DeployedFlow {
   int64_t created_micros = 0;
   int64_t modified_micros = 0;
   int64_t deployed_micros = 0;  // when this version was deployed: the anchor of its schedules
+  bool has_response = false;    // a Response action anywhere: a request waits for it
+  // Metric series of this flow, built once (metrics.h): runs_total by final status, duration.
+  std::map<std::string, std::string, std::less<>> metric_runs_total;
+  Metrics::SummaryKey metric_duration;
 
   const TriggerSettings* FindTrigger(std::string_view name) const;
   const char* kind() const { return stateless ? "Stateless" : "Stateful"; }

@@ -7,6 +7,9 @@
 #include <atomic>
 #include <map>
 #include <optional>
+#include <pthread.h>
+
+#include <string>
 #include <thread>
 
 namespace runnel::server {
@@ -33,6 +36,8 @@ void IoThread::Start() {
   impl_->work.emplace(impl_->context.get_executor());
   impl_->thread = std::thread([this] {
     impl_->thread_id = std::this_thread::get_id();
+    std::string name = "runnel-io" + std::to_string(index_);
+    pthread_setname_np(pthread_self(), name.c_str());  // for top -H, perf and gdb
     impl_->context.run();
   });
 }

@@ -202,7 +202,8 @@ void ManagementApi::Deploy(std::string name, std::string document, std::string k
       if (d.line) o["line"] = d.line, o["column"] = d.column;
       details.push_back(std::move(o));
     }
-    bj::object error{{"code", failed->error.code}, {"message", failed->error.message}};
+    bj::object error{{"code", failed->error.code}, {"message", failed->error.where.empty() ? failed->error.message
+                                                                                  : failed->error.where + ": " + failed->error.message}};
     if (!details.empty()) error["details"] = std::move(details);
     return done(JsonAnswer(400, bj::object{{"error", std::move(error)}}));
   }

@@ -62,16 +62,18 @@ void Metrics::Add(size_t shard, const std::string& series, double value) {
   s.values[series] += value;
 }
 
-void Metrics::Observe(size_t shard, std::string_view name, std::string_view labels, double value) {
-  std::string sum(name), count(name);
-  sum += "_sum";
-  count += "_count";
-  sum += labels;
-  count += labels;
+Metrics::SummaryKey Metrics::Summary(std::string_view name, std::string_view labels) {
+  SummaryKey k;
+  k.sum.append(name).append("_sum").append(labels);
+  k.count.append(name).append("_count").append(labels);
+  return k;
+}
+
+void Metrics::Observe(size_t shard, const SummaryKey& key, double value) {
   Shard& s = *shards_[shard < shards_.size() ? shard : 0];
   std::lock_guard lock(s.mu);
-  s.values[sum] += value;
-  s.values[count] += 1;
+  s.values[key.sum] += value;
+  s.values[key.count] += 1;
 }
 
 void Metrics::AddGauge(std::string series, std::function<double()> sample) {

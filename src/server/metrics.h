@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -26,8 +27,13 @@ class Metrics {
   // other threads use shard 0).
   void Add(size_t shard, const std::string& series, double value);
   void Increment(size_t shard, const std::string& series) { Add(shard, series, 1); }
-  // Records one observation of a summary: `name_sum` += value, `name_count` += 1.
-  void Observe(size_t shard, std::string_view name, std::string_view labels, double value);
+  // A summary's two series, built once (SummaryKey) and reused on every observation.
+  struct SummaryKey {
+    std::string sum, count;
+  };
+  static SummaryKey Summary(std::string_view name, std::string_view labels);
+  // Records one observation: `name_sum{labels}` += value, `name_count{labels}` += 1.
+  void Observe(size_t shard, const SummaryKey& key, double value);
 
   // Gauges sampled at scrape time (queue depth, in-flight runs, open connections).
   void AddGauge(std::string series, std::function<double()> sample);
@@ -38,7 +44,7 @@ class Metrics {
  private:
   struct Shard {
     std::mutex mu;  // uncontended except while scraping
-    std::map<std::string, double> values;
+    std::unordered_map<std::string, double> values;
   };
   std::vector<std::unique_ptr<Shard>> shards_;
   std::mutex gauges_mu_;

@@ -34,17 +34,6 @@ const bj::value* Path(const bj::value& v, std::initializer_list<std::string_view
 
 std::string Str(const bj::value* v) { return v && v->is_string() ? std::string(v->get_string()) : std::string(); }
 
-// A definition has a Response action anywhere (then a request waits for it).
-bool HasResponse(const flow::Container& c) {
-  for (const auto& a : c.actions) {
-    if (a->type == flow::ActionType::kResponse) return true;
-    for (const auto& b : a->branches) {
-      if (HasResponse(b.body)) return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 HttpResponse ToHttpResponse(const bj::value& response) {
@@ -102,6 +91,7 @@ struct RunManager::Active {
   uint64_t window_timer = 0;
   std::optional<bj::value> response;
   bool response_durable = false;
+  bool answered_with_response = false;  // the caller has the result: nobody will poll
   bool finished = false;
   std::string final_status;
   std::vector<std::shared_ptr<Responder>> subscribers;
@@ -114,27 +104,50 @@ struct RunManager::Gate {
 };
 
 // The journal of one stateful run, written through the store (engine/journal.h).
-class RunManager::StoreJournal final : public engine::RunJournal {
+class RunManager::StoreJournal final : public engine::RunJournal,
+                                      public std::enable_shared_from_this<RunManager::StoreJournal> {
  public:
   StoreJournal(RunManager& manager, std::shared_ptr<Active> active, int64_t next_seq)
       : manager_(manager), active_(std::move(active)), seq_(next_seq) {}
 
+  // A start is written with the completion when the action finishes in the same burst of work
+  // (Compose, Response, ...), else on its own right after the burst (Wait, Http), so a crash
+  // still finds when a Wait started.
   void ActionStarted(const std::string& key, int64_t start_micros) override {
-    store::JournalEntry e{active_->id, seq_++, "started",
-                          json::Serialize(bj::object{{"key", key}, {"start", start_micros}})};
-    manager_.store_.Write([e = std::move(e)](store::Transaction& tx) { return tx.AppendJournal(e); }, nullptr);
+    pending_.push_back({active_->id, seq_++, "started",
+                        json::Serialize(bj::object{{"key", key}, {"start", start_micros}})});
+    if (!flush_posted_) {
+      flush_posted_ = true;
+      active_->thread->Post([self = shared_from_this()] {
+        self->flush_posted_ = false;
+        if (self->pending_.empty()) return;
+        self->manager_.store_.Write(
+            [entries = std::move(self->pending_)](store::Transaction& tx) -> Status {
+              for (const auto& e : entries) RUNNEL_TRY_STATUS(tx.AppendJournal(e));
+              return Ok();
+            },
+            nullptr);
+        self->pending_.clear();
+      });
+    }
     active_->progress[key] = "Running";
     manager_.Publish(*active_, "action", bj::object{{"action", key}, {"status", "Running"}});
   }
 
   void ActionCompleted(const std::string& key, const bj::value& record, std::function<void()> durable) override {
-    store::JournalEntry e{active_->id, seq_++, "completed", json::Serialize(bj::object{{"key", key}, {"record", record}})};
+    pending_.push_back({active_->id, seq_++, "completed", json::Serialize(bj::object{{"key", key}, {"record", record}})});
+    std::vector<store::JournalEntry> entries = std::move(pending_);
+    pending_.clear();
     bool is_response = Str(Path(record, {"type"})) == "Response";
     std::string status = Str(Path(record, {"status"}));
     auto active = active_;
     RunManager* manager = &manager_;
-    manager_.store_.Write([e = std::move(e)](store::Transaction& tx) { return tx.AppendJournal(e); },
-                          [manager, active, key, status, is_response, durable = std::move(durable)](Status st) {
+    manager_.store_.Write(
+        [entries = std::move(entries)](store::Transaction& tx) -> Status {
+          for (const auto& e : entries) RUNNEL_TRY_STATUS(tx.AppendJournal(e));
+          return Ok();
+        },
+        [manager, active, key, status, is_response, durable = std::move(durable)](Status st) {
                             if (!st) {
                               // The store refused (full disk, read-only): the run goes on in memory,
                               // but it could not be resumed after a crash.
@@ -157,6 +170,8 @@ class RunManager::StoreJournal final : public engine::RunJournal {
   RunManager& manager_;
   std::shared_ptr<Active> active_;
   int64_t seq_;
+  std::vector<store::JournalEntry> pending_;  // starts not yet written
+  bool flush_posted_ = false;
 };
 
 RunManager::RunManager(store::Store& store, const engine::HandlerRegistry& handlers, std::vector<IoThread*> threads,
@@ -212,7 +227,7 @@ bool RunManager::Admit(const RunRequest& request, std::function<void()> start) {
 
 void RunManager::StartFromRequest(RunRequest request, std::vector<bj::value> records,
                                   std::shared_ptr<Responder> responder) {
-  bool wait_for_response = records.size() == 1 && HasResponse(request.flow->plan->definition().actions);
+  bool wait_for_response = records.size() == 1 && request.flow->has_response;
   std::vector<std::string> ids;
   for (auto& record : records) {
     RunRequest one = request;
@@ -329,8 +344,9 @@ void RunManager::Launch(std::shared_ptr<Active> active, std::shared_ptr<const en
       if (it != gates_.end()) active->gate = it->second;
     }
   }
-  metrics_.Increment(active->thread->index(),
-                     Series("runnel_runs_started_total", {{"flow", active->flow->name}, {"trigger", active->trigger}}));
+  if (const TriggerSettings* t = active->flow->FindTrigger(active->trigger)) {
+    metrics_.Increment(static_cast<size_t>(active->thread->index()), t->metric_started);
+  }
   // Usually called on the run's own thread (a request's): start right away, no hop.
   auto start = [this, active, replay = std::move(replay)]() mutable {
     engine::RunOptions o;
@@ -339,6 +355,7 @@ void RunManager::Launch(std::shared_ptr<Active> active, std::shared_ptr<const en
     o.client_tracking_id = active->tracking_id;
     o.start_micros = active->start_micros;
     o.replay = std::move(replay);
+    o.full_record = !active->flow->stateless;  // stateless runs keep no history
     if (!active->flow->stateless) o.journal = std::make_shared<StoreJournal>(*this, active, active->next_seq);
     std::weak_ptr<Active> weak = active;
     o.on_response = [this, weak](const bj::value& response) {
@@ -378,6 +395,7 @@ void RunManager::AnswerWaiter(const std::shared_ptr<Active>& a) {
     HttpResponse r = ToHttpResponse(*a->response);
     r.headers.emplace_back("x-ms-workflow-run-id", a->id);
     a->waiter->Send(std::move(r));
+    a->answered_with_response = true;
   } else if (a->finished) {
     HttpResponse r = HttpResponse::Error(502, "NoResponse", "the run " + a->id + " finished (" + a->final_status +
                                                                 ") without a Response action answering the request");
@@ -395,15 +413,17 @@ void RunManager::Finished(const std::shared_ptr<Active>& a, engine::RunResult re
   a->final_status = std::string(engine::StatusName(result.status));
   int64_t end = a->thread->clock().NowMicros();
   size_t shard = static_cast<size_t>(a->thread->index());
-  metrics_.Increment(shard, Series("runnel_runs_total", {{"flow", a->flow->name}, {"status", a->final_status}}));
-  metrics_.Observe(shard, "runnel_run_duration_seconds", Series("", {{"flow", a->flow->name}}),
-                   static_cast<double>(end - a->start_micros) / 1e6);
+  if (auto it = a->flow->metric_runs_total.find(a->final_status); it != a->flow->metric_runs_total.end()) {
+    metrics_.Increment(shard, it->second);
+  }
+  metrics_.Observe(shard, a->flow->metric_duration, static_cast<double>(end - a->start_micros) / 1e6);
   bj::object summary{{"runId", a->id}, {"status", a->final_status}};
   if (const bj::value* outputs = Path(result.record, {"outputs"})) summary["outputs"] = *outputs;
   if (const bj::value* error = Path(result.record, {"error"})) summary["error"] = *error;
 
   if (a->flow->stateless) {
-    {
+    if (!a->answered_with_response) {
+      // Kept for the 202 Location poll (bounded: the oldest is dropped).
       std::lock_guard lock(mu_);
       std::string& slot = recent_order_[recent_next_];
       if (!slot.empty()) recent_.erase(slot);

@@ -97,7 +97,7 @@ void ScheduleRunner::Fire(const std::shared_ptr<Schedule>& s, int64_t tick) {
   if (s->stopped) return;
   int64_t now = s->thread->clock().NowMicros();
   size_t shard = static_cast<size_t>(s->thread->index());
-  metrics_.Observe(shard, "runnel_schedule_lateness_seconds", Series("", {{"flow", s->flow->name}}),
+  metrics_.Observe(shard, Metrics::Summary("runnel_schedule_lateness_seconds", Series("", {{"flow", s->flow->name}})),
                    static_cast<double>(now - tick) / 1e6);
   Arm(s, tick);  // the next tick is armed whatever happens to this one
 

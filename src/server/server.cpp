@@ -97,10 +97,16 @@ struct Server::Impl {
 };
 
 void Server::Impl::Route(HttpRequest&& req, std::shared_ptr<Responder> r, IoThread& thread) {
+  static const std::string kRoutes[] = {
+      Series("runnel_http_requests_total", {{"route", "trigger"}}),
+      Series("runnel_http_requests_total", {{"route", "management"}}),
+      Series("runnel_http_requests_total", {{"route", "health"}}),
+      Series("runnel_http_requests_total", {{"route", "metrics"}}),
+      Series("runnel_http_requests_total", {{"route", "other"}})};
   auto seg = SplitPath(req.path);
-  const char* route = "other";
+  const std::string* route = &kRoutes[4];
   if (!seg.empty() && seg[0] == "api") {
-    route = "trigger";
+    route = &kRoutes[0];
     seg.erase(seg.begin());
     if (seg.empty()) {
       r->Send(HttpResponse::Error(404, "NotFound", "no endpoint at /api"));
@@ -110,14 +116,14 @@ void Server::Impl::Route(HttpRequest&& req, std::shared_ptr<Responder> r, IoThre
       triggers->Handle(std::move(req), seg, std::move(r), thread);
     }
   } else if (!seg.empty() && seg[0] == "management") {
-    route = "management";
+    route = &kRoutes[1];
     seg.erase(seg.begin());
     management->Handle(std::move(req), seg, std::move(r));
   } else if (seg.size() == 1 && seg[0] == "healthz") {
-    route = "health";
+    route = &kRoutes[2];
     r->Send(HttpResponse::Json(200, "{\"status\":\"ok\"}"));
   } else if (seg.size() == 1 && seg[0] == "metrics") {
-    route = "metrics";
+    route = &kRoutes[3];
     HttpResponse m = HttpResponse::Json(200, metrics->Render());
     m.content_type = "text/plain; version=0.0.4";
     r->Send(std::move(m));
@@ -125,7 +131,7 @@ void Server::Impl::Route(HttpRequest&& req, std::shared_ptr<Responder> r, IoThre
     r->Send(HttpResponse::Error(404, "NotFound", "no endpoint at " + req.path +
                                                      " (trigger URLs start with /api/, the API with /management/)"));
   }
-  metrics->Increment(static_cast<size_t>(thread.index()), Series("runnel_http_requests_total", {{"route", route}}));
+  metrics->Increment(static_cast<size_t>(thread.index()), *route);
 }
 
 Status Server::Impl::LoadStoredFlows() {

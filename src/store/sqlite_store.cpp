@@ -4,6 +4,8 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <pthread.h>
+
 #include <thread>
 #include <variant>
 
@@ -336,6 +338,7 @@ class SqliteStore final : public Store {
   };
 
   void Loop() {
+    pthread_setname_np(pthread_self(), "runnel-store");
     SqliteReadView view(*db_);
     std::deque<Task> tasks;
     while (true) {
@@ -369,24 +372,40 @@ class SqliteStore final : public Store {
     Status begun = db_->read_only()
                        ? Status(Error("StoreReadOnly", "the store is read-only: runs and changes cannot be saved; "
                                                        "check the data directory's permissions"))
-                       : db_->Exec("BEGIN IMMEDIATE");
+                       : Run("BEGIN IMMEDIATE");
     if (begun) {
+      // Optimistically without savepoints (they cost as much as a small write); only when a
+      // write fails is the batch rolled back and applied again, each write in its own savepoint.
       SqliteTransaction tx(*db_);
+      bool all_ok = true;
       for (auto& w : batch) {
-        Status s = db_->Exec("SAVEPOINT w");
-        if (s) s = w.fn(tx);
-        if (s) {
-          s = db_->Exec("RELEASE w");
-        } else {
-          (void)db_->Exec("ROLLBACK TO w");
-          (void)db_->Exec("RELEASE w");
+        if (!w.fn(tx)) {
+          all_ok = false;
+          break;
         }
-        outcomes.push_back(std::move(s));
       }
-      Status committed = db_->Exec("COMMIT");
+      if (!all_ok) {
+        (void)Run("ROLLBACK");
+        begun = Run("BEGIN IMMEDIATE");
+        for (auto& w : batch) {
+          Status s = begun;
+          if (s) s = Run("SAVEPOINT w");
+          if (s) s = w.fn(tx);
+          if (s) {
+            s = Run("RELEASE w");
+          } else if (begun) {
+            (void)Run("ROLLBACK TO w");
+            (void)Run("RELEASE w");
+          }
+          outcomes.push_back(std::move(s));
+        }
+      } else {
+        outcomes.assign(batch.size(), Ok());
+      }
+      Status committed = begun ? Run("COMMIT") : begun;
       if (!committed) {
-        (void)db_->Exec("ROLLBACK");
-        for (auto& o : outcomes) o = committed;
+        (void)Run("ROLLBACK");
+        outcomes.assign(batch.size(), committed);
       }
     } else {
       outcomes.assign(batch.size(), begun);
@@ -396,6 +415,11 @@ class SqliteStore final : public Store {
       if (batch[i].done) batch[i].done(std::move(outcomes[i]));
     }
     batch.clear();
+  }
+
+  Status Run(const char* sql) {
+    RUNNEL_TRY(stmt, db_->Prepare(sql));
+    return stmt->Run();
   }
 
   std::unique_ptr<Database> db_;

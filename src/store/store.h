@@ -2,9 +2,10 @@
 //
 // Writes are functions over a Transaction, queued and applied by the store's own thread; the
 // thread commits everything queued since its last commit in one transaction (group commit), so
-// many runs share one disk flush. Each write gets its own savepoint: one that fails (a
-// duplicate schedule tick, a constraint) is rolled back alone and reported to its caller; the
-// rest of the batch commits. `done` is called on the store's thread after the commit — callers
+// many runs share one disk flush. A write is atomic: one that fails (a duplicate schedule tick,
+// a constraint) is rolled back alone and reported to its caller; the rest of the batch commits.
+// To get there cheaply the store may apply a write function twice (the first attempt rolled
+// back), so write functions must only use the Transaction and their captured values. `done` is called on the store's thread after the commit — callers
 // post their continuation to their own thread.
 //
 // Reads run on the same thread, in order with the writes, so a read queued after a write's
