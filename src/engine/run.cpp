@@ -318,6 +318,9 @@ void RunImpl::Finish(const std::shared_ptr<Frame>& f, size_t i, ActionResult r, 
   for (auto& kv : extra) rec[kv.key()] = std::move(kv.value());
   slot.record = std::make_shared<bj::value>(std::move(rec));
   latest_[a.name] = slot.record;
+  if (options_.on_action_finished && !IsContainer(a.type) && r.status != Status::kSkipped) {
+    options_.on_action_finished(a, r.status, end - (slot.start_micros ? slot.start_micros : end));
+  }
 
   // A stateful run acts on a completion only once it is durable (journal.h). Skipped actions
   // and containers are not logged: a resumed run derives them again from the logged actions.

@@ -50,6 +50,8 @@ struct RunOptions {
   // False: RunResult.record holds only the summary (runId, status, times, error, outputs,
   // response) — for runs nobody will inspect action by action (stateless flows on the server).
   bool full_record = true;
+  // Called on the scheduler thread when an action (not a container) finishes: for metrics.
+  std::function<void(const flow::Action& action, Status status, int64_t duration_micros)> on_action_finished;
 };
 
 struct RunResult {

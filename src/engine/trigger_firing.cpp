@@ -35,14 +35,35 @@ class TriggerContext final : public expr::WorkflowContext {
 
 }  // namespace
 
-Result<TriggerFiring> FireTrigger(const flow::Definition& definition, const flow::Trigger* trigger,
-                                  bj::value outputs, int64_t now_micros, const bj::object& parameters,
-                                  size_t max_split_items) {
+namespace {
+
+bj::object ParameterValues(const flow::Definition& definition, const bj::object& parameters) {
   bj::object params;
   for (const auto& [name, p] : definition.parameters) {
     if (p.default_value) params[name] = *p.default_value;
   }
   for (const auto& kv : parameters) params[kv.key()] = kv.value();
+  return params;
+}
+
+}  // namespace
+
+Result<bj::value> EvaluateTriggerInputs(const flow::Definition& definition, const flow::Trigger& trigger,
+                                        int64_t now_micros, const bj::object& parameters) {
+  bj::object params = ParameterValues(definition, parameters);
+  bj::value record = bj::object();
+  expr::Limits limits;
+  ManualClock clock(now_micros);
+  TriggerContext cx(record, params);
+  expr::EvalEnv env{&cx, &clock, &limits};
+  RUNNEL_TRY(value, trigger.inputs.Evaluate(env));
+  return std::move(value).Take();
+}
+
+Result<TriggerFiring> FireTrigger(const flow::Definition& definition, const flow::Trigger* trigger,
+                                  bj::value outputs, int64_t now_micros, const bj::object& parameters,
+                                  size_t max_split_items) {
+  bj::object params = ParameterValues(definition, parameters);
 
   bj::object record{{"name", trigger ? trigger->name : std::string("manual")},
                     {"type", trigger ? trigger->type_name : std::string("Request")},

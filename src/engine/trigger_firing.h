@@ -25,4 +25,9 @@ Result<TriggerFiring> FireTrigger(const flow::Definition& definition, const flow
                                   boost::json::value outputs, int64_t now_micros,
                                   const boost::json::object& parameters, size_t max_split_items = 100000);
 
+// Evaluates a polling trigger's `inputs` (an Http trigger's method, uri, headers, ...) at
+// `now_micros`: they may read parameters and the time functions, nothing of a run.
+Result<boost::json::value> EvaluateTriggerInputs(const flow::Definition& definition, const flow::Trigger& trigger,
+                                                 int64_t now_micros, const boost::json::object& parameters);
+
 }  // namespace runnel::engine

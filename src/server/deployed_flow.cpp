@@ -1,6 +1,7 @@
 #include "server/deployed_flow.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "flow/definition_builder.h"
 #include "flow/loader.h"
@@ -120,12 +121,24 @@ std::variant<std::shared_ptr<const DeployedFlow>, DeployError> BuildDeployedFlow
   for (const auto& t : flow->plan->definition().triggers) {
     flow->triggers.push_back(ReadTrigger(t));
     flow->triggers.back().metric_started = Series("runnel_runs_started_total", {{"flow", in.name}, {"trigger", t.name}});
+    flow->triggers.back().metric_lag =
+        Metrics::Summary("runnel_trigger_lag_seconds", Series("", {{"flow", in.name}, {"trigger", t.name}}));
   }
   flow->has_response = HasResponse(flow->plan->definition().actions);
   for (const char* status : {"Succeeded", "Failed", "Cancelled", "TimedOut", "Skipped"}) {
     flow->metric_runs_total[status] = Series("runnel_runs_total", {{"flow", in.name}, {"status", status}});
   }
   flow->metric_duration = Metrics::Summary("runnel_run_duration_seconds", Series("", {{"flow", in.name}}));
+  std::function<void(const flow::Container&)> add_types = [&](const flow::Container& c) {
+    for (const auto& a : c.actions) {
+      if (!flow->metric_action_duration.count(a->type)) {
+        flow->metric_action_duration[a->type] = Metrics::Summary(
+            "runnel_action_duration_seconds", Series("", {{"flow", in.name}, {"type", flow::ActionTypeName(a->type)}}));
+      }
+      for (const auto& b : a->branches) add_types(b.body);
+    }
+  };
+  add_types(flow->plan->definition().actions);
   flow->primary_key = in.primary_key;
   flow->secondary_key = in.secondary_key;
   flow->primary = std::make_shared<const UrlSigner>(in.primary_key);

@@ -35,6 +35,7 @@ struct TriggerSettings {
   int max_runs = 0;                           // concurrency.runs; 0 = no limit
   int max_waiting = 0;                        // maximumWaitingRuns
   std::string metric_started;                 // runnel_runs_started_total{flow,trigger}
+  Metrics::SummaryKey metric_lag;             // runnel_trigger_lag_seconds{flow,trigger}
 };
 
 struct DeployedFlow {
@@ -54,6 +55,7 @@ struct DeployedFlow {
   // Metric series of this flow, built once (metrics.h): runs_total by final status, duration.
   std::map<std::string, std::string, std::less<>> metric_runs_total;
   Metrics::SummaryKey metric_duration;
+  std::map<flow::ActionType, Metrics::SummaryKey> metric_action_duration;  // by action type
 
   const TriggerSettings* FindTrigger(std::string_view name) const;
   const char* kind() const { return stateless ? "Stateless" : "Stateful"; }

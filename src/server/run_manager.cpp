@@ -345,7 +345,11 @@ void RunManager::Launch(std::shared_ptr<Active> active, std::shared_ptr<const en
     }
   }
   if (const TriggerSettings* t = active->flow->FindTrigger(active->trigger)) {
-    metrics_.Increment(static_cast<size_t>(active->thread->index()), t->metric_started);
+    size_t shard = static_cast<size_t>(active->thread->index());
+    metrics_.Increment(shard, t->metric_started);
+    // Trigger lag: from the event (request, tick) to the run starting — the concurrency queue.
+    metrics_.Observe(shard, t->metric_lag,
+                     static_cast<double>(active->thread->clock().NowMicros() - active->start_micros) / 1e6);
   }
   // Usually called on the run's own thread (a request's): start right away, no hop.
   auto start = [this, active, replay = std::move(replay)]() mutable {
@@ -356,6 +360,12 @@ void RunManager::Launch(std::shared_ptr<Active> active, std::shared_ptr<const en
     o.start_micros = active->start_micros;
     o.replay = std::move(replay);
     o.full_record = !active->flow->stateless;  // stateless runs keep no history
+    o.on_action_finished = [this, flow = active->flow.get(), shard = static_cast<size_t>(active->thread->index())](
+                               const flow::Action& action, engine::Status, int64_t micros) {
+      if (auto it = flow->metric_action_duration.find(action.type); it != flow->metric_action_duration.end()) {
+        metrics_.Observe(shard, it->second, static_cast<double>(micros) / 1e6);
+      }
+    };
     if (!active->flow->stateless) o.journal = std::make_shared<StoreJournal>(*this, active, active->next_seq);
     std::weak_ptr<Active> weak = active;
     o.on_response = [this, weak](const bj::value& response) {

@@ -2,6 +2,8 @@
 
 #include <functional>
 
+#include "connectors/http/http_request_builder.h"
+#include "connectors/http/http_response_reader.h"
 #include "engine/run.h"
 #include "engine/trigger_firing.h"
 #include "json/lookup.h"
@@ -30,8 +32,13 @@ struct ScheduleRunner::Schedule {
 };
 
 ScheduleRunner::ScheduleRunner(store::Store& store, RunManager& runs, Metrics& metrics, std::vector<IoThread*> threads,
-                               bool skip_overlapping)
-    : store_(store), runs_(runs), metrics_(metrics), threads_(std::move(threads)), skip_overlapping_(skip_overlapping) {}
+                               bool skip_overlapping, std::shared_ptr<connectors::HttpClient> http)
+    : store_(store),
+      runs_(runs),
+      metrics_(metrics),
+      threads_(std::move(threads)),
+      skip_overlapping_(skip_overlapping),
+      http_(std::move(http)) {}
 
 ScheduleRunner::~ScheduleRunner() { StopAll(); }
 
@@ -45,7 +52,8 @@ void ScheduleRunner::Refresh(const std::string& name, std::shared_ptr<const Depl
     schedules_.erase(key);
     if (flow && flow->enabled) {
       for (const auto& t : flow->triggers) {
-        if (t.type != flow::TriggerType::kRecurrence || !t.trigger->recurrence) continue;
+        bool polled = t.type == flow::TriggerType::kRecurrence || t.type == flow::TriggerType::kHttp;
+        if (!polled || !t.trigger->recurrence) continue;
         auto parsed = triggers::ParseRecurrence(*t.trigger->recurrence);
         if (!parsed) {
           std::fprintf(stderr, "runnel: flow %s: trigger %s: %s\n", flow->name.c_str(), t.name.c_str(),
@@ -99,6 +107,13 @@ void ScheduleRunner::Fire(const std::shared_ptr<Schedule>& s, int64_t tick) {
   size_t shard = static_cast<size_t>(s->thread->index());
   metrics_.Observe(shard, Metrics::Summary("runnel_schedule_lateness_seconds", Series("", {{"flow", s->flow->name}})),
                    static_cast<double>(now - tick) / 1e6);
+  // A late timer (the host slept, the clock jumped) fires once, for the latest occurrence that is
+  // due; the ones before it are missed and never replayed (docs/triggers.md). Arming after the
+  // timer's own tick instead would fire every missed occurrence in a burst.
+  while (auto next = triggers::NextOccurrence(s->recurrence, s->flow->deployed_micros, tick)) {
+    if (*next > now) break;
+    tick = *next;
+  }
   Arm(s, tick);  // the next tick is armed whatever happens to this one
 
   bool single = s->trigger->max_runs == 1;
@@ -109,7 +124,36 @@ void ScheduleRunner::Fire(const std::shared_ptr<Schedule>& s, int64_t tick) {
       return;
     }
   }
-  bj::object outputs{{"headers", bj::object()}, {"body", nullptr}};
+  if (s->trigger->type == flow::TriggerType::kHttp) return Poll(s, tick);
+  StartRuns(s, tick, bj::object{{"headers", bj::object()}, {"body", nullptr}});
+}
+
+void ScheduleRunner::Poll(const std::shared_ptr<Schedule>& s, int64_t tick) {
+  int64_t now = s->thread->clock().NowMicros();
+  auto inputs = engine::EvaluateTriggerInputs(s->flow->plan->definition(), *s->trigger->trigger, now, {});
+  auto request = inputs ? connectors::BuildHttpRequest(inputs.value(), {}) : Result<connectors::HttpRequest>(inputs.error());
+  if (!request) {
+    Record(*s, "Rejected", "the trigger's inputs are not a valid request: " + request.error().message, "");
+    return;
+  }
+  http_->Send(std::move(request.value()), [this, s, tick](Result<connectors::HttpResponse> answer) {
+    s->thread->Post([this, s, tick, answer = std::move(answer)]() mutable {
+      if (s->stopped) return;
+      if (!answer) {
+        Record(*s, "Rejected", "the poll failed: " + answer.error().message, "");
+      } else if (answer.value().status == 200) {
+        StartRuns(s, tick, connectors::ReadResponse(answer.value()).outputs);
+      } else if (answer.value().status == 202) {
+        Record(*s, "Skipped", "the endpoint answered 202: nothing new", "");
+      } else {
+        Record(*s, "Rejected", "the endpoint answered " + std::to_string(answer.value().status), "");
+      }
+    });
+  });
+}
+
+void ScheduleRunner::StartRuns(const std::shared_ptr<Schedule>& s, int64_t tick, bj::value outputs) {
+  int64_t now = s->thread->clock().NowMicros();
   auto firing = engine::FireTrigger(s->flow->plan->definition(), s->trigger->trigger, std::move(outputs), now, {});
   if (!firing) {
     Record(*s, "Rejected", firing.error().message, "");
@@ -119,18 +163,22 @@ void ScheduleRunner::Fire(const std::shared_ptr<Schedule>& s, int64_t tick) {
     Record(*s, "Skipped", firing.value().skip_reason, "");
     return;
   }
-  for (auto& record : firing.value().records) {
-    record.as_object()["scheduledTime"] = engine::FormatTime(tick);
+  auto& records = firing.value().records;
+  for (size_t i = 0; i < records.size(); ++i) {
+    records[i].as_object()["scheduledTime"] = engine::FormatTime(tick);
     RunRequest request;
     request.flow = s->flow;
     request.trigger = s->trigger;
-    request.trigger_record = std::move(record);
+    request.trigger_record = std::move(records[i]);
     request.thread = s->thread;
     std::string flow = s->flow->name, trigger = s->trigger->name;
+    // A tick is claimed once; with splitOn, each item's run claims the tick's next microsecond
+    // keys, so a restart never starts any of them twice.
+    int64_t key = tick + static_cast<int64_t>(i);
     runs_.Start(
         std::move(request),
-        [flow, trigger, tick](store::Transaction& tx, const std::string& run_id) -> Status {
-          RUNNEL_TRY(claimed, tx.ClaimTick(flow, trigger, tick, run_id));
+        [flow, trigger, key](store::Transaction& tx, const std::string& run_id) -> Status {
+          RUNNEL_TRY(claimed, tx.ClaimTick(flow, trigger, key, run_id));
           if (!claimed) return Error("TickAlreadyFired", "this tick already started a run");
           return Ok();
         },
@@ -141,7 +189,6 @@ void ScheduleRunner::Fire(const std::shared_ptr<Schedule>& s, int64_t tick) {
             Record(*s, "Rejected", started.error().message, "");
           }
         });
-    break;  // one run per tick (splitOn does not apply to Recurrence)
   }
 }
 

@@ -1,4 +1,5 @@
-// ScheduleRunner: fires the Recurrence triggers of enabled flows (docs/triggers.md).
+// ScheduleRunner: fires the Recurrence triggers, and polls the Http triggers, of enabled flows
+// (docs/triggers.md).
 //
 // Each schedule has one timer on an IoThread, armed for its next occurrence (triggers/
 // recurrence.h computes it; missed occurrences are never replayed). When it fires, the tick is
@@ -6,6 +7,10 @@
 // key, so it fires once however often the server restarts (or however many nodes share the
 // store). A trigger with concurrency 1 whose previous run is still going skips the tick (or, with
 // `schedules.overlap: wait`, queues it); either way the trigger history says so.
+//
+// An Http (polling) trigger calls its endpoint at each occurrence of its recurrence: a 200
+// answer starts a run (one per item with splitOn) with the response as the trigger outputs; any
+// other answer starts none and is recorded (202: nothing new; 4xx/5xx or no answer: Rejected).
 #pragma once
 
 #include <map>
@@ -13,6 +18,7 @@
 #include <mutex>
 #include <string>
 
+#include "connectors/http/http_client.h"
 #include "server/deployed_flow.h"
 #include "server/metrics.h"
 #include "server/run_manager.h"
@@ -23,7 +29,7 @@ namespace runnel::server {
 class ScheduleRunner {
  public:
   ScheduleRunner(store::Store& store, RunManager& runs, Metrics& metrics, std::vector<IoThread*> threads,
-                 bool skip_overlapping);
+                 bool skip_overlapping, std::shared_ptr<connectors::HttpClient> http);
   ~ScheduleRunner();
 
   // (Re)arms the flow's schedules for its current version and state; disarms a disabled or
@@ -36,6 +42,8 @@ class ScheduleRunner {
   struct Schedule;
   void Arm(const std::shared_ptr<Schedule>& s, int64_t after);
   void Fire(const std::shared_ptr<Schedule>& s, int64_t tick);
+  void Poll(const std::shared_ptr<Schedule>& s, int64_t tick);
+  void StartRuns(const std::shared_ptr<Schedule>& s, int64_t tick, boost::json::value outputs);
   void Record(const Schedule& s, const std::string& outcome, const std::string& reason, const std::string& run_id);
 
   store::Store& store_;
@@ -43,6 +51,7 @@ class ScheduleRunner {
   Metrics& metrics_;
   std::vector<IoThread*> threads_;
   bool skip_overlapping_;
+  std::shared_ptr<connectors::HttpClient> http_;
   std::mutex mu_;
   std::multimap<std::string, std::shared_ptr<Schedule>> schedules_;  // by lower-case flow name
 };

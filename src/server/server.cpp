@@ -93,6 +93,7 @@ struct Server::Impl {
 
   void Route(HttpRequest&& req, std::shared_ptr<Responder> r, IoThread& thread);
   Status LoadStoredFlows();
+  void ScheduleRetention();
   Status DeployDirectory();
 };
 
@@ -132,6 +133,19 @@ void Server::Impl::Route(HttpRequest&& req, std::shared_ptr<Responder> r, IoThre
                                                      " (trigger URLs start with /api/, the API with /management/)"));
   }
   metrics->Increment(static_cast<size_t>(thread.index()), *route);
+}
+
+// Retention: at start and then every day, runs that ended before the window are deleted (with
+// their trigger events) and the file gives the space back.
+void Server::Impl::ScheduleRetention() {
+  int64_t now = clock->NowMicros();
+  int64_t cutoff = now - int64_t{config.retention_days} * 86400 * 1000000;
+  store->Write([cutoff](store::Transaction& tx) -> Status {
+    RUNNEL_TRY(deleted, tx.DeleteHistoryBefore(cutoff));
+    if (deleted) std::fprintf(stderr, "runnel: retention deleted %lld runs\n", static_cast<long long>(deleted));
+    return Ok();
+  }, nullptr);
+  threads[0]->PostAt(now + int64_t{86400} * 1000000, [this] { ScheduleRetention(); }, /*keeps_alive=*/false);
 }
 
 Status Server::Impl::LoadStoredFlows() {
@@ -217,9 +231,11 @@ Status Server::Start() {
   engine::RegisterBuiltinHandlers(*m.handlers);
   m.handlers->Register(flow::ActionType::kWorkflow,
                        std::make_shared<engine::WorkflowHandler>(*m.handlers, std::make_shared<DeployedChildFlows>(m.flows)));
-  connectors::RegisterHttpHandlers(*m.handlers, std::make_shared<connectors::CurlHttpClient>());
+  auto http_client = std::make_shared<connectors::CurlHttpClient>();
+  connectors::RegisterHttpHandlers(*m.handlers, http_client);
   m.runs = std::make_unique<RunManager>(*m.store, *m.handlers, m.thread_ptrs, *m.metrics, c.runs);
-  m.schedules = std::make_unique<ScheduleRunner>(*m.store, *m.runs, *m.metrics, m.thread_ptrs, c.skip_overlapping_ticks);
+  m.schedules = std::make_unique<ScheduleRunner>(*m.store, *m.runs, *m.metrics, m.thread_ptrs, c.skip_overlapping_ticks,
+                                                 http_client);
   m.triggers = std::make_unique<TriggerEndpoint>(m.flows, *m.runs, *m.store, *m.metrics);
   ManagementContext cx{m.flows, *m.runs, *m.schedules, *m.store, *m.clock, m.manual_clock.get(), m.thread_ptrs, m.token,
                        c.host + ":" + std::to_string(c.port)};
@@ -234,13 +250,7 @@ Status Server::Start() {
   if (resumed) std::fprintf(stderr, "runnel: resumed %zu runs that were in flight\n", resumed);
   for (const auto& f : m.flows.All()) m.schedules->Refresh(f->name, f);
 
-  // Retention: once at start and then daily, runs that ended before the window are deleted.
-  int64_t cutoff = m.clock->NowMicros() - int64_t{c.retention_days} * 86400 * 1000000;
-  m.store->Write([cutoff](store::Transaction& tx) -> Status {
-    RUNNEL_TRY(deleted, tx.DeleteHistoryBefore(cutoff));
-    (void)deleted;
-    return Ok();
-  }, nullptr);
+  m.ScheduleRetention();
 
   m.http = std::make_unique<HttpServer>(m.thread_ptrs, c.http, [&m](HttpRequest&& req, std::shared_ptr<Responder> r,
                                                                       IoThread& thread) {
