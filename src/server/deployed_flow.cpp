@@ -131,6 +131,7 @@ std::variant<std::shared_ptr<const DeployedFlow>, DeployError> BuildDeployedFlow
   flow->metric_duration = Metrics::Summary("runnel_run_duration_seconds", Series("", {{"flow", in.name}}));
   std::function<void(const flow::Container&)> add_types = [&](const flow::Container& c) {
     for (const auto& a : c.actions) {
+      if (a->secure_inputs || a->secure_outputs) flow->secure_actions[a->name] = {a->secure_inputs, a->secure_outputs};
       if (!flow->metric_action_duration.count(a->type)) {
         flow->metric_action_duration[a->type] = Metrics::Summary(
             "runnel_action_duration_seconds", Series("", {{"flow", in.name}, {"type", flow::ActionTypeName(a->type)}}));

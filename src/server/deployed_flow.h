@@ -52,6 +52,8 @@ struct DeployedFlow {
   int64_t modified_micros = 0;
   int64_t deployed_micros = 0;  // when this version was deployed: the anchor of its schedules
   bool has_response = false;    // a Response action anywhere: a request waits for it
+  // Actions whose inputs / outputs are secure (runtimeConfiguration.secureData), by name.
+  std::map<std::string, std::pair<bool, bool>, std::less<>> secure_actions;
   // Metric series of this flow, built once (metrics.h): runs_total by final status, duration.
   std::map<std::string, std::string, std::less<>> metric_runs_total;
   Metrics::SummaryKey metric_duration;

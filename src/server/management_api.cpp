@@ -325,19 +325,25 @@ void ManagementApi::Runs(HttpRequest&& req, const std::vector<std::string>& seg,
   if (seg.size() < 2) return r->Send(HttpResponse::Error(405, "MethodNotAllowed", "use GET /management/runs"));
   const std::string id = seg[1];
   if (seg.size() == 2 && m == "GET") {
-    if (auto live = cx_.runs.LiveStatus(id)) return r->Send(JsonAnswer(200, *live));
-    cx_.store.Read([r, id](store::ReadView& v) {
-      auto row = v.GetRun(id);
-      if (!row) return r->Send(StoreFailure(row.error()));
-      if (!row.value()) return r->Send(HttpResponse::Error(404, "RunNotFound", "no run '" + id + "'"));
-      bj::object o = RunJson(*row.value());
-      boost::system::error_code ec;
-      if (!row.value()->record.empty()) {
-        bj::value record = bj::parse(row.value()->record, ec);
-        if (!ec) o["record"] = std::move(record);
-      }
-      r->Send(JsonAnswer(200, o));
+    auto from_store = [this, r, id] {
+      cx_.store.Read([r, id](store::ReadView& v) {
+        auto row = v.GetRun(id);
+        if (!row) return r->Send(StoreFailure(row.error()));
+        if (!row.value()) return r->Send(HttpResponse::Error(404, "RunNotFound", "no run '" + id + "'"));
+        bj::object o = RunJson(*row.value());
+        boost::system::error_code ec;
+        if (!row.value()->record.empty()) {
+          bj::value record = bj::parse(row.value()->record, ec);
+          if (!ec) o["record"] = std::move(record);
+        }
+        r->Send(JsonAnswer(200, o));
+      });
+    };
+    bool live = cx_.runs.LiveStatus(id, [r, from_store](std::optional<bj::value> status) {
+      if (status) return r->Send(JsonAnswer(200, *status));
+      from_store();
     });
+    if (!live) from_store();
     return;
   }
   if (seg.size() == 3 && m == "POST" && seg[2] == "cancel") {

@@ -92,10 +92,14 @@ struct RunManager::Active {
   std::optional<bj::value> response;
   bool response_durable = false;
   bool answered_with_response = false;  // the caller has the result: nobody will poll
+  bool cancel_requested = false;        // Cancel() came while it waited in the trigger's queue
+  bool launched = false;                // the engine run was started (not waiting in a queue)
+  std::atomic<bool> abandoned{false};   // its start could not be saved: it never runs
   bool finished = false;
   std::string final_status;
   std::vector<std::shared_ptr<Responder>> subscribers;
   bj::object progress;  // action key -> status (stateful runs)
+  bj::object finished_actions;  // action key -> record, as journaled (stateful runs)
 };
 
 struct RunManager::Gate {
@@ -104,80 +108,91 @@ struct RunManager::Gate {
 };
 
 // The journal of one stateful run, written through the store (engine/journal.h).
-class RunManager::StoreJournal final : public engine::RunJournal,
-                                      public std::enable_shared_from_this<RunManager::StoreJournal> {
+class RunManager::StoreJournal final : public engine::RunJournal {
  public:
   StoreJournal(RunManager& manager, std::shared_ptr<Active> active, int64_t next_seq)
       : manager_(manager), active_(std::move(active)), seq_(next_seq) {}
 
-  // A start is written with the completion when the action finishes in the same burst of work
-  // (Compose, Response, ...), else on its own right after the burst (Wait, Http), so a crash
-  // still finds when a Wait started.
+  // Starts and completions go through the thread's write queue (QueueWrite): a start and the
+  // completion of an action that finishes in the same burst of work share one store write.
   void ActionStarted(const std::string& key, int64_t start_micros) override {
-    pending_.push_back({active_->id, seq_++, "started",
-                        json::Serialize(bj::object{{"key", key}, {"start", start_micros}})});
-    if (!flush_posted_) {
-      flush_posted_ = true;
-      active_->thread->Post([self = shared_from_this()] {
-        self->flush_posted_ = false;
-        if (self->pending_.empty()) return;
-        self->manager_.store_.Write(
-            [entries = std::move(self->pending_)](store::Transaction& tx) -> Status {
-              for (const auto& e : entries) RUNNEL_TRY_STATUS(tx.AppendJournal(e));
-              return Ok();
-            },
-            nullptr);
-        self->pending_.clear();
-      });
-    }
+    store::JournalEntry e{active_->id, seq_++, "started", json::Serialize(bj::object{{"key", key}, {"start", start_micros}})};
+    manager_.QueueWrite(*active_->thread, [e = std::move(e)](store::Transaction& tx) { return tx.AppendJournal(e); },
+                        nullptr);
     active_->progress[key] = "Running";
     manager_.Publish(*active_, "action", bj::object{{"action", key}, {"status", "Running"}});
   }
 
   void ActionCompleted(const std::string& key, const bj::value& record, std::function<void()> durable) override {
-    pending_.push_back({active_->id, seq_++, "completed", json::Serialize(bj::object{{"key", key}, {"record", record}})});
-    std::vector<store::JournalEntry> entries = std::move(pending_);
-    pending_.clear();
+    store::JournalEntry e{active_->id, seq_++, "completed", json::Serialize(bj::object{{"key", key}, {"record", record}})};
     bool is_response = Str(Path(record, {"type"})) == "Response";
     std::string status = Str(Path(record, {"status"}));
+    active_->finished_actions[key] = record;
     auto active = active_;
     RunManager* manager = &manager_;
-    manager_.store_.Write(
-        [entries = std::move(entries)](store::Transaction& tx) -> Status {
-          for (const auto& e : entries) RUNNEL_TRY_STATUS(tx.AppendJournal(e));
-          return Ok();
-        },
+    manager_.QueueWrite(
+        *active_->thread, [e = std::move(e)](store::Transaction& tx) { return tx.AppendJournal(e); },
         [manager, active, key, status, is_response, durable = std::move(durable)](Status st) {
-                            if (!st) {
-                              // The store refused (full disk, read-only): the run goes on in memory,
-                              // but it could not be resumed after a crash.
-                              std::fprintf(stderr, "runnel: run %s: journal write failed: %s\n", active->id.c_str(),
-                                           st.error().ToString().c_str());
-                            }
-                            durable();
-                            active->thread->Post([manager, active, key, status, is_response] {
-                              active->progress[key] = status;
-                              manager->Publish(*active, "action", bj::object{{"action", key}, {"status", status}});
-                              if (is_response) {
-                                active->response_durable = true;
-                                manager->AnswerWaiter(active);
-                              }
-                            });
-                          });
+          if (!st) {
+            // The store refused (full disk, read-only): the run goes on in memory, but it could
+            // not be resumed after a crash.
+            std::fprintf(stderr, "runnel: run %s: journal write failed: %s\n", active->id.c_str(),
+                         st.error().ToString().c_str());
+          }
+          durable();
+          active->thread->Post([manager, active, key, status, is_response] {
+            active->progress[key] = status;
+            manager->Publish(*active, "action", bj::object{{"action", key}, {"status", status}});
+            if (is_response) {
+              active->response_durable = true;
+              manager->AnswerWaiter(active);
+            }
+          });
+        });
   }
 
  private:
   RunManager& manager_;
   std::shared_ptr<Active> active_;
   int64_t seq_;
-  std::vector<store::JournalEntry> pending_;  // starts not yet written
-  bool flush_posted_ = false;
 };
+
+// Writes made on one thread during one burst of work (a request, a completion) are handed to
+// the store together, as one write, when the burst is over: a request's run start, its action's
+// start and completion become one write and one commit instead of three. One failing part fails
+// them all (they are rolled back together); on the hot path nothing fails but a full store.
+void RunManager::QueueWrite(IoThread& thread, store::Store::WriteFn fn, store::Store::DoneFn done) {
+  ThreadWrites& q = *writes_[static_cast<size_t>(thread.index())];
+  q.fns->push_back(std::move(fn));
+  if (done) q.dones->push_back(std::move(done));
+  if (q.posted) return;
+  q.posted = true;
+  thread.Post([this, &q] {
+    q.posted = false;
+    auto fns = std::move(q.fns);
+    auto dones = std::move(q.dones);
+    q.fns = std::make_shared<std::vector<store::Store::WriteFn>>();
+    q.dones = std::make_shared<std::vector<store::Store::DoneFn>>();
+    store_.Write(
+        [fns](store::Transaction& tx) -> Status {
+          for (const auto& fn : *fns) RUNNEL_TRY_STATUS(fn(tx));
+          return Ok();
+        },
+        [dones](Status st) {
+          for (const auto& done : *dones) done(st);
+        });
+  });
+}
 
 RunManager::RunManager(store::Store& store, const engine::HandlerRegistry& handlers, std::vector<IoThread*> threads,
                        Metrics& metrics, RunManagerOptions options)
     : store_(store), handlers_(handlers), threads_(std::move(threads)), metrics_(metrics), options_(options) {
   recent_order_.resize(std::max<size_t>(options_.recent_stateless, 1));
+  for (size_t i = 0; i < threads_.size(); ++i) {
+    writes_.push_back(std::make_unique<ThreadWrites>());
+    writes_.back()->fns = std::make_shared<std::vector<store::Store::WriteFn>>();
+    writes_.back()->dones = std::make_shared<std::vector<store::Store::DoneFn>>();
+  }
 }
 
 RunManager::~RunManager() = default;
@@ -200,14 +215,16 @@ std::shared_ptr<RunManager::Active> RunManager::NewActive(RunRequest request, st
   return a;
 }
 
-// Runs `start` now if the trigger's concurrency (and the server's in-flight limit) allows, queues
-// it if the trigger's waiting list has room, else refuses.
-bool RunManager::Admit(const RunRequest& request, std::function<void()> start) {
+// Runs `start(false)` now if the trigger's concurrency and the server's in-flight limit allow;
+// queues it — to run as `start(true)` when a run of the trigger ends — if the trigger's waiting
+// list has room; else refuses. A queued run is registered at once, so polls and cancels find it.
+RunManager::Admission RunManager::Admit(const RunRequest& request, const std::shared_ptr<Active>& active,
+                                        std::function<void(bool queued)> start) {
   const TriggerSettings* t = request.trigger;
+  if (in_flight_.load(std::memory_order_relaxed) >= options_.max_in_flight) return Admission::kRefused;
   if (!t || t->max_runs <= 0) {
-    if (in_flight_.load(std::memory_order_relaxed) >= options_.max_in_flight) return false;
-    start();
-    return true;
+    start(false);
+    return Admission::kNow;
   }
   std::unique_lock lock(mu_);
   auto& gate = gates_[Lower(request.flow->name) + "/" + Lower(t->name)];
@@ -215,14 +232,23 @@ bool RunManager::Admit(const RunRequest& request, std::function<void()> start) {
   if (gate->running < t->max_runs) {
     ++gate->running;
     lock.unlock();
-    start();
-    return true;
+    start(false);
+    return Admission::kNow;
   }
   if (static_cast<int>(gate->waiting.size()) < t->max_waiting) {
-    gate->waiting.push_back(std::move(start));
-    return true;
+    gate->waiting.push_back([start = std::move(start)] { start(true); });
+    active_[active->id] = active;
+    return Admission::kQueued;
   }
-  return false;
+  return Admission::kRefused;
+}
+
+HttpResponse RunManager::Accepted(const Active& a) {
+  HttpResponse r = HttpResponse::Json(202, "");
+  r.content_type.clear();
+  r.headers = {{"Location", StatusPath(*a.flow, a.id)}, {"Retry-After", "1"}, {"x-ms-workflow-run-id", a.id},
+               {"x-ms-client-tracking-id", a.tracking_id}};
+  return r;
 }
 
 void RunManager::StartFromRequest(RunRequest request, std::vector<bj::value> records,
@@ -233,60 +259,81 @@ void RunManager::StartFromRequest(RunRequest request, std::vector<bj::value> rec
     RunRequest one = request;
     one.trigger_record = std::move(record);
     auto active = NewActive(std::move(one), "");
-    if (wait_for_response) active->waiter = responder;
     ids.push_back(active->id);
     bool stateless = active->flow->stateless;
-    auto accepted = [this, active, responder, wait_for_response, stateless] {
+    // The caller learns of the run as soon as it is safe: at once for a stateless run, once its
+    // row and trigger record are committed for a stateful one. A run that waits for its
+    // Response answers later (AnswerWaiter); one queued behind the trigger's concurrency gets
+    // its 202 now and runs later.
+    auto accept = [this, active, responder, stateless](bool queued, bool answer) {
       if (stateless) {
-        Launch(active, nullptr);
-        if (!wait_for_response) {
-          HttpResponse r = HttpResponse::Json(202, "");
-          r.content_type.clear();
-          r.headers = {{"Location", StatusPath(*active->flow, active->id)}, {"Retry-After", "1"},
-                       {"x-ms-workflow-run-id", active->id}};
-          responder->Send(std::move(r));
-        }
+        if (answer) responder->Send(Accepted(*active));
         return;
       }
-      // Stateful: the run's row and trigger record go first; the caller's 202 waits for them.
-      store::RunRow row{active->id, active->flow->name, active->flow->version, active->trigger, "Running",
+      store::RunRow row{active->id, active->flow->name, active->flow->version, active->trigger,
+                        queued ? "Waiting" : "Running",
                         active->start_micros, 0, active->tracking_id, "", ""};
       store::JournalEntry trigger{active->id, 0, "trigger", json::Serialize(active->trigger_record)};
-      store_.Write(
+      QueueWrite(
+          *active->thread,
           [row = std::move(row), trigger = std::move(trigger)](store::Transaction& tx) -> Status {
             RUNNEL_TRY_STATUS(tx.InsertRun(row));
             return tx.AppendJournal(trigger);
           },
-          [this, active, responder, wait_for_response](Status st) {
+          [this, active, responder, answer, queued](Status st) {
             if (!st) {
-              active->thread->Post([this, active, responder, st] {
-                Release(active);
+              // Not saved, so not accepted: the caller gets 503 and the run does not go on.
+              active->abandoned.store(true);
+              if (queued) {
+                std::lock_guard lock(mu_);
+                active_.erase(active->id);
+              }
+              active->thread->Post([active, responder, st] {
+                if (active->run) active->run->Cancel();
                 responder->Send(HttpResponse::Error(503, "StoreUnavailable",
                                                     "the run could not be saved: " + st.error().message));
               });
               return;
             }
-            if (!wait_for_response) {
-              HttpResponse r = HttpResponse::Json(202, "");
-              r.content_type.clear();
-              r.headers = {{"Location", StatusPath(*active->flow, active->id)}, {"Retry-After", "1"},
-                           {"x-ms-workflow-run-id", active->id}};
-              responder->Send(std::move(r));
-            }
+            if (answer) responder->Send(Accepted(*active));
           });
+    };
+    auto start = [this, active, responder, wait_for_response, stateless, accept](bool queued) {
+      if (queued) {
+        // Dequeued (on whichever thread ended a run): its caller already has a 202 and its row
+        // says Waiting; it runs on its own thread.
+        active->thread->Post([this, active, stateless] {
+          if (active->abandoned.load()) return ReleaseSlot(active);
+          if (!stateless) {
+            QueueWrite(*active->thread,
+                       [id = active->id](store::Transaction& tx) { return tx.SetRunStatus(id, "Running"); }, nullptr);
+          }
+          Launch(active, nullptr);
+        });
+        return;
+      }
+      if (wait_for_response) active->waiter = responder;
+      accept(false, !wait_for_response);
       Launch(active, nullptr);
     };
-    if (!Admit(request, std::move(accepted))) {
-      metrics_.Increment(request.thread->index(),
-                         Series("runnel_trigger_events_total",
-                                {{"flow", request.flow->name}, {"trigger", request.trigger->name}, {"outcome", "Rejected"}}));
-      HttpResponse r = HttpResponse::Error(
-          429, "TooManyRuns",
-          "the flow '" + request.flow->name + "' is running as many runs as its concurrency allows and its "
-          "waiting list is full; retry later");
-      r.headers.emplace_back("Retry-After", "1");
-      responder->Send(std::move(r));
-      return;
+    switch (Admit(request, active, start)) {
+      case Admission::kNow:
+        break;
+      case Admission::kQueued:
+        accept(true, records.size() == 1);
+        break;
+      case Admission::kRefused: {
+        metrics_.Increment(request.thread->index(),
+                           Series("runnel_trigger_events_total",
+                                  {{"flow", request.flow->name}, {"trigger", request.trigger->name}, {"outcome", "Rejected"}}));
+        HttpResponse r = HttpResponse::Error(
+            429, "TooManyRuns",
+            "the flow '" + request.flow->name + "' is running as many runs as its concurrency (or the server) "
+            "allows and its waiting list is full; retry later");
+        r.headers.emplace_back("Retry-After", "1");
+        responder->Send(std::move(r));
+        return;
+      }
     }
   }
   if (records.size() > 1) {
@@ -300,7 +347,7 @@ void RunManager::StartFromRequest(RunRequest request, std::vector<bj::value> rec
 
 void RunManager::Start(RunRequest request, ClaimFn claim, std::function<void(Result<std::string>)> started) {
   auto active = NewActive(request, "");
-  bool ok = Admit(request, [this, active, claim = std::move(claim), started]() mutable {
+  auto admitted = Admit(request, active, [this, active, claim = std::move(claim), started](bool) mutable {
     bool stateless = active->flow->stateless;
     std::optional<store::RunRow> row;
     std::optional<store::JournalEntry> trigger;
@@ -331,7 +378,9 @@ void RunManager::Start(RunRequest request, ClaimFn claim, std::function<void(Res
           started(active->id);
         });
   });
-  if (!ok) started(Error("TooManyRuns", "the flow's concurrency limit and waiting list are full"));
+  if (admitted == Admission::kRefused) {
+    started(Error("TooManyRuns", "the flow's concurrency limit and waiting list (or the server's) are full"));
+  }
 }
 
 void RunManager::Launch(std::shared_ptr<Active> active, std::shared_ptr<const engine::ReplayLog> replay) {
@@ -384,13 +433,14 @@ void RunManager::Launch(std::shared_ptr<Active> active, std::shared_ptr<const en
             if (!a || !a->waiter) return;
             HttpResponse r = HttpResponse::Json(202, "");
             r.content_type.clear();
-            r.headers = {{"Location", StatusPath(*a->flow, a->id)}, {"Retry-After", "1"}, {"x-ms-workflow-run-id", a->id}};
-            a->waiter->Send(std::move(r));
+            a->waiter->Send(Accepted(*a));
             a->waiter.reset();
           });
     }
     active->run = engine::Run::Create(active->flow->plan, handlers_, *active->thread, std::move(o));
+    active->launched = true;
     active->run->Start(active->trigger_record, [this, active](engine::RunResult r) { Finished(active, std::move(r)); });
+    if (active->cancel_requested && active->run) active->run->Cancel();
   };
   if (active->thread->InThisThread()) {
     start();
@@ -404,12 +454,14 @@ void RunManager::AnswerWaiter(const std::shared_ptr<Active>& a) {
   if (a->response && a->response_durable) {
     HttpResponse r = ToHttpResponse(*a->response);
     r.headers.emplace_back("x-ms-workflow-run-id", a->id);
+    r.headers.emplace_back("x-ms-client-tracking-id", a->tracking_id);
     a->waiter->Send(std::move(r));
     a->answered_with_response = true;
   } else if (a->finished) {
     HttpResponse r = HttpResponse::Error(502, "NoResponse", "the run " + a->id + " finished (" + a->final_status +
                                                                 ") without a Response action answering the request");
     r.headers.emplace_back("x-ms-workflow-run-id", a->id);
+    r.headers.emplace_back("x-ms-client-tracking-id", a->tracking_id);
     a->waiter->Send(std::move(r));
   } else {
     return;
@@ -439,7 +491,7 @@ void RunManager::Finished(const std::shared_ptr<Active>& a, engine::RunResult re
       if (!slot.empty()) recent_.erase(slot);
       slot = a->id;
       recent_next_ = (recent_next_ + 1) % recent_order_.size();
-      recent_[a->id] = Recent{a->flow->name, a->final_status, std::move(summary), result.response};
+      recent_[a->id] = Recent{a->flow->name, a->final_status, std::move(summary), result.response, a->tracking_id};
     }
     Release(a);
     AnswerWaiter(a);
@@ -450,8 +502,8 @@ void RunManager::Finished(const std::shared_ptr<Active>& a, engine::RunResult re
   }
   store::RunRow row{a->id, a->flow->name, a->flow->version, a->trigger, a->final_status, a->start_micros, end,
                     a->tracking_id, Str(Path(result.record, {"error", "code"})), json::Serialize(result.record)};
-  store_.Write([row = std::move(row)](store::Transaction& tx) { return tx.FinishRun(row); },
-               [this, a](Status st) {
+  QueueWrite(*a->thread, [row = std::move(row)](store::Transaction& tx) { return tx.FinishRun(row); },
+             [this, a](Status st) {
                  if (!st) {
                    std::fprintf(stderr, "runnel: run %s: could not save its final record: %s\n", a->id.c_str(),
                                 st.error().ToString().c_str());
@@ -527,7 +579,8 @@ bool RunManager::Subscribe(const std::string& run_id, std::shared_ptr<Responder>
     a->subscribers.push_back(responder);
     // What happened before the subscriber came.
     for (const auto& kv : a->progress) {
-      bj::object data{{"action", kv.key()}, {"status", kv.value()}, {"runId", a->id}};
+      bj::object data{{"action", kv.key()}, {"status", kv.value()}, {"runId", a->id},
+                      {"time", engine::FormatTime(a->thread->clock().NowMicros())}};
       responder->Write("event: action\ndata: " + json::Serialize(data) + "\n\n");
     }
     if (a->finished && !a->run) {
@@ -538,18 +591,39 @@ bool RunManager::Subscribe(const std::string& run_id, std::shared_ptr<Responder>
   return true;
 }
 
-std::optional<bj::value> RunManager::LiveStatus(const std::string& run_id) {
-  std::lock_guard lock(mu_);
-  auto it = active_.find(run_id);
-  if (it == active_.end()) return std::nullopt;
-  const Active& a = *it->second;
-  return bj::value(bj::object{{"id", a.id},
-                              {"flow", a.flow->name},
-                              {"version", a.flow->version},
-                              {"trigger", a.trigger},
-                              {"status", "Running"},
-                              {"startTime", engine::FormatTime(a.start_micros)},
-                              {"clientTrackingId", a.tracking_id}});
+bool RunManager::LiveStatus(const std::string& run_id, std::function<void(std::optional<bj::value>)> done) {
+  std::shared_ptr<Active> a;
+  {
+    std::lock_guard lock(mu_);
+    auto it = active_.find(run_id);
+    if (it == active_.end()) return false;
+    a = it->second;
+  }
+  // The finished actions belong to the run's thread: read them there.
+  a->thread->Post([a, done = std::move(done)] {
+    if (a->finished) return done(std::nullopt);  // it ended meanwhile: the store has its record
+    bj::object actions;
+    for (const auto& kv : a->finished_actions) {
+      bj::value record = kv.value();
+      std::string_view key = kv.key();
+      std::string name(key.substr(0, key.find('#')));
+      if (auto secure = a->flow->secure_actions.find(name); secure != a->flow->secure_actions.end()) {
+        constexpr char kRedacted[] = "Content not shown due to security configuration.";
+        if (secure->second.first && record.as_object().contains("inputs")) record.as_object()["inputs"] = kRedacted;
+        if (secure->second.second && record.as_object().contains("outputs")) record.as_object()["outputs"] = kRedacted;
+      }
+      actions[kv.key()] = std::move(record);
+    }
+    done(bj::object{{"id", a->id},
+                    {"flow", a->flow->name},
+                    {"version", a->flow->version},
+                    {"trigger", a->trigger},
+                    {"status", a->launched ? "Running" : "Waiting"},
+                    {"startTime", engine::FormatTime(a->start_micros)},
+                    {"clientTrackingId", a->tracking_id},
+                    {"record", {{"status", a->launched ? "Running" : "Waiting"}, {"actions", std::move(actions)}}}});
+  });
+  return true;
 }
 
 bool RunManager::Cancel(const std::string& run_id) {
@@ -561,7 +635,11 @@ bool RunManager::Cancel(const std::string& run_id) {
     a = it->second;
   }
   a->thread->Post([a] {
-    if (a->run) a->run->Cancel();
+    if (a->run) {
+      a->run->Cancel();
+    } else {
+      a->cancel_requested = true;  // still queued: it is cancelled as it starts
+    }
   });
   return true;
 }
@@ -577,9 +655,10 @@ bool RunManager::Running(const std::string& flow, const std::string& trigger) {
 void RunManager::Poll(const std::string& flow, const std::string& run_id, std::shared_ptr<Responder> responder) {
   {
     std::lock_guard lock(mu_);
-    if (active_.count(run_id)) {
+    if (auto it = active_.find(run_id); it != active_.end()) {
       HttpResponse r = HttpResponse::Json(202, json::Serialize(bj::object{{"runId", run_id}, {"status", "Running"}}));
-      r.headers = {{"Retry-After", "1"}, {"x-ms-workflow-run-id", run_id}};
+      r.headers = {{"Retry-After", "1"}, {"x-ms-workflow-run-id", run_id},
+                   {"x-ms-client-tracking-id", it->second->tracking_id}};
       responder->Send(std::move(r));
       return;
     }
@@ -587,6 +666,7 @@ void RunManager::Poll(const std::string& flow, const std::string& run_id, std::s
       HttpResponse r = it->second.response ? ToHttpResponse(*it->second.response)
                                            : HttpResponse::Json(200, json::Serialize(it->second.summary));
       r.headers.emplace_back("x-ms-workflow-run-id", run_id);
+      r.headers.emplace_back("x-ms-client-tracking-id", it->second.tracking_id);
       responder->Send(std::move(r));
       return;
     }
@@ -601,7 +681,7 @@ void RunManager::Poll(const std::string& flow, const std::string& run_id, std::s
     if (run.end_micros == 0) {
       // In the store but not in flight here: another node's, or about to be resumed.
       HttpResponse r = HttpResponse::Json(202, json::Serialize(bj::object{{"runId", run_id}, {"status", run.status}}));
-      r.headers = {{"Retry-After", "1"}};
+      r.headers = {{"Retry-After", "1"}, {"x-ms-workflow-run-id", run_id}, {"x-ms-client-tracking-id", run.tracking_id}};
       return responder->Send(std::move(r));
     }
     boost::system::error_code ec;
@@ -617,6 +697,7 @@ void RunManager::Poll(const std::string& flow, const std::string& run_id, std::s
       r = HttpResponse::Json(200, json::Serialize(summary));
     }
     r.headers.emplace_back("x-ms-workflow-run-id", run_id);
+    r.headers.emplace_back("x-ms-client-tracking-id", run.tracking_id);
     responder->Send(std::move(r));
   });
 }
@@ -626,6 +707,7 @@ Result<size_t> RunManager::ResumeAll(FlowRegistry& flows) {
       [](store::ReadView& v) { return v.UnfinishedRuns(); });
   if (!unfinished) return unfinished.error();
   size_t resumed = 0, next_thread = 0;
+  std::vector<std::pair<RunRequest, std::shared_ptr<Active>>> waiting;
   for (const store::RunRow& row : unfinished.value()) {
     auto journal = store_.ReadAndWait<Result<std::vector<store::JournalEntry>>>(
         [&](store::ReadView& v) { return v.ReadJournal(row.id); });
@@ -681,18 +763,33 @@ Result<size_t> RunManager::ResumeAll(FlowRegistry& flows) {
     request.trigger_record = std::move(trigger_record);
     request.thread = threads_[next_thread++ % threads_.size()];
     const TriggerSettings* trigger = request.trigger;
-    auto active = NewActive(std::move(request), row.id);
+    auto active = NewActive(request, row.id);
     active->start_micros = row.start_micros;
     active->tracking_id = row.tracking_id;
     active->next_seq = last_seq + 1;
+    ++resumed;
+    if (row.status == "Waiting") {
+      waiting.emplace_back(std::move(request), active);  // back in the queue, after the running ones
+      continue;
+    }
     if (trigger && trigger->max_runs > 0) {
       std::lock_guard lock(mu_);
       auto& gate = gates_[Lower(flow->name) + "/" + Lower(row.trigger)];
       if (!gate) gate = std::make_shared<Gate>();
-      ++gate->running;  // resumed runs count against the limit; they are never queued
+      ++gate->running;  // runs that were going count against the limit; they are never queued
     }
     Launch(active, std::move(replay));
-    ++resumed;
+  }
+  for (auto& [request, active] : waiting) {
+    auto start = [this, active](bool) {
+      active->thread->Post([this, active] {
+        QueueWrite(*active->thread,
+                   [id = active->id](store::Transaction& tx) { return tx.SetRunStatus(id, "Running"); }, nullptr);
+        Launch(active, nullptr);
+      });
+    };
+    // Accepted before the restart, so never refused now: over the limit it starts anyway.
+    if (Admit(request, active, start) == Admission::kRefused) start(true);
   }
   return resumed;
 }

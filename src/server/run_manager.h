@@ -70,8 +70,10 @@ class RunManager {
   // GET on a 202's Location: 202 while running, the result when finished.
   void Poll(const std::string& flow, const std::string& run_id, std::shared_ptr<Responder> responder);
 
-  // The in-flight run's live record (actions finished so far), or nullopt if not in flight.
-  std::optional<boost::json::value> LiveStatus(const std::string& run_id);
+  // The in-flight run's live record (the actions finished so far), given to `done` on the run's
+  // thread — or nullopt if it finished meanwhile. False (and `done` is not called) when no such
+  // run is in flight here.
+  bool LiveStatus(const std::string& run_id, std::function<void(std::optional<boost::json::value>)> done);
   // Cancels an in-flight run. False when no such run is in flight here.
   bool Cancel(const std::string& run_id);
   // Server-Sent Events of a run's progress; false when no such run is in flight.
@@ -99,9 +101,13 @@ class RunManager {
   void Release(const std::shared_ptr<Active>& active);
   void ReleaseSlot(const std::shared_ptr<Active>& active);
   void AnswerWaiter(const std::shared_ptr<Active>& active);
-  bool Admit(const RunRequest& request, std::function<void()> start);
+  enum class Admission { kNow, kQueued, kRefused };
+  Admission Admit(const RunRequest& request, const std::shared_ptr<Active>& active,
+                  std::function<void(bool queued)> start);
+  static HttpResponse Accepted(const Active& active);
   std::shared_ptr<Active> NewActive(RunRequest request, std::string run_id);
   void Publish(Active& active, std::string event, boost::json::value data);
+  void QueueWrite(IoThread& thread, store::Store::WriteFn fn, store::Store::DoneFn done);
 
   store::Store& store_;
   const engine::HandlerRegistry& handlers_;
@@ -117,11 +123,18 @@ class RunManager {
     std::string status;
     boost::json::value summary;  // {runId, status, outputs, error}
     std::optional<boost::json::value> response;
+    std::string tracking_id;
   };
   std::map<std::string, Recent, std::less<>> recent_;
   std::vector<std::string> recent_order_;
   size_t recent_next_ = 0;
   std::atomic<size_t> in_flight_{0};
+  struct ThreadWrites {  // touched only on its thread
+    std::shared_ptr<std::vector<store::Store::WriteFn>> fns;
+    std::shared_ptr<std::vector<store::Store::DoneFn>> dones;
+    bool posted = false;
+  };
+  std::vector<std::unique_ptr<ThreadWrites>> writes_;  // by thread index
 };
 
 // Turns a Response action's {statusCode, headers, body} into an HTTP answer: JSON bodies

@@ -77,12 +77,14 @@ void ScheduleRunner::Refresh(const std::string& name, std::shared_ptr<const Depl
     });
   }
   for (auto& s : armed) {
+    // The schedule counts from now — the deploy, enable or start — not from when the read below
+    // answers: a tick falling due in between fires (late) instead of being lost.
+    int64_t now = s->thread->clock().NowMicros();
     // Where this schedule stands: its last claimed tick (so a restart does not fire it again).
-    store_.Read([this, s](store::ReadView& view) {
+    store_.Read([this, s, now](store::ReadView& view) {
       auto last = view.LastTick(s->flow->name, s->trigger->name);
       int64_t last_tick = last ? last.value() : 0;
-      s->thread->Post([this, s, last_tick] {
-        int64_t now = s->thread->clock().NowMicros();
+      s->thread->Post([this, s, last_tick, now] {
         int64_t anchor = s->flow->deployed_micros;
         // A new schedule without startTime fires at once ("runs the first workload instantly");
         // after that, and after any downtime, the next occurrence after now: no backfill.

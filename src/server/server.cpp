@@ -245,10 +245,15 @@ Status Server::Start() {
 
   for (auto& t : m.threads) t->Start();
   RUNNEL_TRY_STATUS(m.LoadStoredFlows());
-  RUNNEL_TRY_STATUS(m.DeployDirectory());
+  // Resume before anything arms a schedule: a new schedule fires at once, and a run it started
+  // would be in the store, unfinished, when ResumeAll reads it — and would run twice.
   RUNNEL_TRY(resumed, m.runs->ResumeAll(m.flows));
   if (resumed) std::fprintf(stderr, "runnel: resumed %zu runs that were in flight\n", resumed);
+  // The stored flows' schedules, then the flows directory: a deploy arms its own flow's, so no
+  // flow is armed twice (two schedules of one flow would both fire its first tick, and the
+  // loser would record that tick as Skipped for overlapping the winner's run).
   for (const auto& f : m.flows.All()) m.schedules->Refresh(f->name, f);
+  RUNNEL_TRY_STATUS(m.DeployDirectory());
 
   m.ScheduleRetention();
 

@@ -99,6 +99,11 @@ class SqliteTransaction final : public Transaction {
     return j->Bind(1, r.id).Run();
   }
 
+  Status SetRunStatus(const std::string& id, const std::string& status) override {
+    RUNNEL_TRY(s, db_.Prepare("UPDATE runs SET status = ? WHERE id = ? AND end = 0"));
+    return s->Bind(1, status).Bind(2, id).Run();
+  }
+
   Status AppendJournal(const JournalEntry& e) override {
     RUNNEL_TRY(s, db_.Prepare("INSERT INTO journal (run_id, seq, kind, body) VALUES (?, ?, ?, ?)"));
     return s->Bind(1, e.run_id).Bind(2, e.seq).Bind(3, e.kind).Bind(4, e.body).Run();

@@ -99,6 +99,7 @@ class Transaction {
   // Runs.
   virtual Status InsertRun(const RunRow& run) = 0;
   virtual Status FinishRun(const RunRow& run) = 0;  // status, end, error code, record; drops the journal
+  virtual Status SetRunStatus(const std::string& id, const std::string& status) = 0;  // Waiting -> Running
   virtual Status AppendJournal(const JournalEntry& entry) = 0;
   // Schedules: false when the tick was already claimed (by this node before a restart, or by
   // another node).
