@@ -17,16 +17,10 @@ struct Part {
   bj::value body;
 };
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // The value of parameter `param` in a header such as `form-data; name="Subject"`.
 std::string HeaderParam(std::string_view header, std::string_view param) {
-  std::string lower = Lower(header);
-  std::string needle = Lower(param) + "=";
+  std::string lower = json::LowerAscii(header);
+  std::string needle = json::LowerAscii(param) + "=";
   size_t p = 0;
   while ((p = lower.find(needle, p)) != std::string::npos) {
     if (p == 0 || lower[p - 1] == ' ' || lower[p - 1] == ';') break;
@@ -45,7 +39,7 @@ std::string HeaderParam(std::string_view header, std::string_view param) {
 }
 
 bj::value PartBody(std::string_view content_type, std::string_view bytes) {
-  std::string ct = Lower(content_type);
+  std::string ct = json::LowerAscii(content_type);
   if (ct.find("json") != std::string::npos) {
     boost::system::error_code ec;
     bj::value v = bj::parse(bytes, ec);
@@ -75,7 +69,7 @@ std::vector<Part> ParseMultipart(std::string_view bytes, std::string_view bounda
       std::string_view line = head.substr(line_start, eol == std::string_view::npos ? eol : eol - line_start);
       size_t colon = line.find(':');
       if (colon != std::string_view::npos) {
-        std::string hname = Lower(line.substr(0, colon));
+        std::string hname = json::LowerAscii(line.substr(0, colon));
         std::string_view hval = line.substr(colon + 1);
         while (!hval.empty() && hval.front() == ' ') hval.remove_prefix(1);
         if (hname == "content-disposition") part.name = HeaderParam(hval, "name");
@@ -125,7 +119,7 @@ Result<std::vector<Part>> Parts(const bj::value& body) {
   }
   auto bytes = Base64Decode(content->get_string());
   if (!bytes) return Error(errc::kValue, "the body's $content is not valid base64");
-  std::string lower = Lower(content_type);
+  std::string lower = json::LowerAscii(content_type);
   if (lower.rfind("application/x-www-form-urlencoded", 0) == 0) {
     std::string_view rest = *bytes;
     while (!rest.empty()) {
@@ -171,7 +165,7 @@ Result<bj::value> MultipartPart(const bj::value& body, int64_t index) {
     const bj::object& o = body.get_object();
     const bj::value* ct = json::FindMember(o, "$content-type");
     bool multipart = json::FindMember(o, "$multipart") ||
-                     (ct && ct->is_string() && Lower(ct->get_string()).rfind("multipart/", 0) == 0);
+                     (ct && ct->is_string() && json::LowerAscii(ct->get_string()).rfind("multipart/", 0) == 0);
     if (!multipart) {
       return Error(errc::kType, "the body is not multipart content (content type '" +
                                     std::string(ct && ct->is_string() ? ct->get_string() : "none") + "')");

@@ -4,17 +4,11 @@
 #include <string>
 #include <vector>
 
+#include "json/lookup.h"
+
 namespace runnel::expr {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return out;
-}
 
 struct Table {
   std::vector<FunctionDef> rows;
@@ -30,9 +24,9 @@ const Table& GetTable() {
       t->rows.insert(t->rows.end(), category.begin(), category.end());
     }
     std::sort(t->rows.begin(), t->rows.end(), [](const FunctionDef& a, const FunctionDef& b) {
-      return Lower(a.name) < Lower(b.name);
+      return json::LowerAscii(a.name) < json::LowerAscii(b.name);
     });
-    for (const auto& r : t->rows) t->keys.push_back(Lower(r.name));
+    for (const auto& r : t->rows) t->keys.push_back(json::LowerAscii(r.name));
     return t;
   }();
   return *table;
@@ -42,7 +36,7 @@ const Table& GetTable() {
 
 const FunctionDef* FindFunction(std::string_view name) {
   const Table& t = GetTable();
-  std::string key = Lower(name);
+  std::string key = json::LowerAscii(name);
   auto it = std::lower_bound(t.keys.begin(), t.keys.end(), key);
   if (it == t.keys.end() || *it != key) return nullptr;
   return &t.rows[static_cast<size_t>(it - t.keys.begin())];

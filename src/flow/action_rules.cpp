@@ -148,7 +148,7 @@ class Rules {
     }
     VariableDecl decl{variable, std::string(canonical.value_or("")),
                       ctx_.FilePointer(action_.pointer)};
-    auto [it, inserted] = ctx_.variables.emplace(Lower(variable), decl);
+    auto [it, inserted] = ctx_.variables.emplace(json::LowerAscii(variable), decl);
     if (!inserted) {
       ctx_.Error(PointerChild(at, "name"), errc::kDuplicateVariable,
                  "variable '" + variable + "' is already initialized by the action at " +

@@ -67,14 +67,6 @@ void BuildContext::ReportDeployTimeExpressions() {
               "substitute their values before running it");
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 bool NameMatches(std::string_view name, std::string_view ref) {
   if (json::EqualsIgnoreCase(name, ref)) return true;
   if (ref.find(' ') == std::string_view::npos) return false;
@@ -87,7 +79,7 @@ namespace {
 
 // Levenshtein distance ignoring ASCII case; small inputs only (names, type names).
 size_t EditDistance(std::string_view a, std::string_view b) {
-  std::string x = Lower(a), y = Lower(b);
+  std::string x = json::LowerAscii(a), y = json::LowerAscii(b);
   std::vector<size_t> row(y.size() + 1);
   for (size_t j = 0; j <= y.size(); ++j) row[j] = j;
   for (size_t i = 1; i <= x.size(); ++i) {

@@ -102,7 +102,6 @@ class BuildContext {
 
 // ---- Small helpers shared by the passes ----
 
-std::string Lower(std::string_view s);
 // Whether a reference `ref` (as written in an expression) names `name` the way
 // Definition::FindAction resolves: exactly, ignoring case, or with spaces as underscores.
 bool NameMatches(std::string_view name, std::string_view ref);

@@ -34,7 +34,7 @@ void CheckParameter(BuildContext& ctx, const Definition& def, const ReferenceUse
 }
 
 void CheckVariable(BuildContext& ctx, const ReferenceUse& use) {
-  if (ctx.variables.contains(Lower(use.name))) return;
+  if (ctx.variables.contains(json::LowerAscii(use.name))) return;
   std::vector<std::string_view> declared;
   for (const auto& [key, decl] : ctx.variables) declared.push_back(decl.name);
   ctx.Error(use.pointer, errc::kUninitializedVariable,
@@ -112,7 +112,7 @@ bool TypeFits(ActionType action, std::string_view type) {
 }
 
 void CheckUpdate(BuildContext& ctx, const VariableUpdate& update) {
-  auto it = ctx.variables.find(Lower(update.name));
+  auto it = ctx.variables.find(json::LowerAscii(update.name));
   std::string action_type(ActionTypeName(update.type));
   if (it == ctx.variables.end()) {
     std::vector<std::string_view> declared;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <boost/json/fwd.hpp>
+#include <string>
 #include <string_view>
 
 namespace runnel::json {
@@ -13,5 +14,8 @@ boost::json::value* FindMember(boost::json::object& o, std::string_view key);
 
 // ASCII case-insensitive equality (names of functions, actions, types, statuses).
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+// ASCII lower case (WDL names compare case-insensitively in ASCII only).
+std::string LowerAscii(std::string_view s);
 
 }  // namespace runnel::json

@@ -12,12 +12,6 @@ namespace bj = boost::json;
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
 const bj::value* Member(const bj::value* v, std::string_view name) {
   return v && v->is_object() ? json::FindMember(v->get_object(), name) : nullptr;
 }
@@ -167,7 +161,7 @@ std::shared_ptr<const DeployedFlow> WithState(const DeployedFlow& flow, bool ena
 }
 
 std::shared_ptr<const DeployedFlow> FlowRegistry::Find(std::string_view name) const {
-  std::string key = Lower(name);
+  std::string key = json::LowerAscii(name);
   std::lock_guard lock(mu_);
   auto it = flows_.find(key);
   return it == flows_.end() ? nullptr : it->second;
@@ -181,13 +175,13 @@ std::vector<std::shared_ptr<const DeployedFlow>> FlowRegistry::All() const {
 }
 
 void FlowRegistry::Put(std::shared_ptr<const DeployedFlow> flow) {
-  std::string key = Lower(flow->name);
+  std::string key = json::LowerAscii(flow->name);
   std::lock_guard lock(mu_);
   flows_[key] = std::move(flow);
 }
 
 void FlowRegistry::Remove(std::string_view name) {
-  std::string key = Lower(name);
+  std::string key = json::LowerAscii(name);
   std::lock_guard lock(mu_);
   flows_.erase(key);
 }

@@ -16,12 +16,6 @@ namespace bj = boost::json;
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 const bj::value* Path(const bj::value& v, std::initializer_list<std::string_view> keys) {
   const bj::value* cur = &v;
   for (auto k : keys) {
@@ -227,7 +221,7 @@ RunManager::Admission RunManager::Admit(const RunRequest& request, const std::sh
     return Admission::kNow;
   }
   std::unique_lock lock(mu_);
-  auto& gate = gates_[Lower(request.flow->name) + "/" + Lower(t->name)];
+  auto& gate = gates_[json::LowerAscii(request.flow->name) + "/" + json::LowerAscii(t->name)];
   if (!gate) gate = std::make_shared<Gate>();
   if (gate->running < t->max_runs) {
     ++gate->running;
@@ -389,7 +383,7 @@ void RunManager::Launch(std::shared_ptr<Active> active, std::shared_ptr<const en
     std::lock_guard lock(mu_);
     active_[active->id] = active;
     if (active->flow && active->flow->triggers.size()) {
-      auto it = gates_.find(Lower(active->flow->name) + "/" + Lower(active->trigger));
+      auto it = gates_.find(json::LowerAscii(active->flow->name) + "/" + json::LowerAscii(active->trigger));
       if (it != gates_.end()) active->gate = it->second;
     }
   }
@@ -523,7 +517,7 @@ void RunManager::ReleaseSlot(const std::shared_ptr<Active>& a) {
   std::function<void()> next;
   {
     std::lock_guard lock(mu_);
-    auto it = gates_.find(Lower(a->flow->name) + "/" + Lower(a->trigger));
+    auto it = gates_.find(json::LowerAscii(a->flow->name) + "/" + json::LowerAscii(a->trigger));
     if (it == gates_.end()) return;
     --it->second->running;
     if (!it->second->waiting.empty()) {
@@ -774,7 +768,7 @@ Result<size_t> RunManager::ResumeAll(FlowRegistry& flows) {
     }
     if (trigger && trigger->max_runs > 0) {
       std::lock_guard lock(mu_);
-      auto& gate = gates_[Lower(flow->name) + "/" + Lower(row.trigger)];
+      auto& gate = gates_[json::LowerAscii(flow->name) + "/" + json::LowerAscii(row.trigger)];
       if (!gate) gate = std::make_shared<Gate>();
       ++gate->running;  // runs that were going count against the limit; they are never queued
     }

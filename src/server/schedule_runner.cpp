@@ -12,16 +12,6 @@
 namespace runnel::server {
 namespace bj = boost::json;
 
-namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-}  // namespace
-
 struct ScheduleRunner::Schedule {
   std::shared_ptr<const DeployedFlow> flow;
   const TriggerSettings* trigger = nullptr;
@@ -43,7 +33,7 @@ ScheduleRunner::ScheduleRunner(store::Store& store, RunManager& runs, Metrics& m
 ScheduleRunner::~ScheduleRunner() { StopAll(); }
 
 void ScheduleRunner::Refresh(const std::string& name, std::shared_ptr<const DeployedFlow> flow) {
-  std::string key = Lower(name);
+  std::string key = json::LowerAscii(name);
   std::vector<std::shared_ptr<Schedule>> old, armed;
   {
     std::lock_guard lock(mu_);

@@ -11,12 +11,6 @@ namespace bj = boost::json;
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out;
-  for (char c : s) out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return out;
-}
-
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -32,16 +26,16 @@ struct MediaType {
 MediaType ParseMediaType(std::string_view value) {
   MediaType t;
   size_t semi = value.find(';');
-  t.media = Lower(Trim(value.substr(0, semi)));
+  t.media = json::LowerAscii(Trim(value.substr(0, semi)));
   while (semi != std::string_view::npos) {
     value.remove_prefix(semi + 1);
     semi = value.find(';');
     std::string_view param = Trim(value.substr(0, semi));
     size_t eq = param.find('=');
-    if (eq == std::string_view::npos || Lower(Trim(param.substr(0, eq))) != "charset") continue;
+    if (eq == std::string_view::npos || json::LowerAscii(Trim(param.substr(0, eq))) != "charset") continue;
     std::string_view cs = Trim(param.substr(eq + 1));
     if (cs.size() >= 2 && cs.front() == '"' && cs.back() == '"') cs = cs.substr(1, cs.size() - 2);
-    t.charset = Lower(cs);
+    t.charset = json::LowerAscii(cs);
   }
   return t;
 }

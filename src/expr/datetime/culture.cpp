@@ -14,6 +14,7 @@
 #include <set>
 
 #include "expr/datetime/icu_pattern.h"
+#include "json/lookup.h"
 
 namespace runnel::expr::datetime {
 
@@ -207,14 +208,6 @@ bool IsAsciiDigits(std::string_view s) {
   return !s.empty();
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& ch : out) {
-    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-  }
-  return out;
-}
-
 std::string Upper(std::string_view s) {
   std::string out(s);
   for (char& ch : out) {
@@ -234,11 +227,11 @@ const KnownSubtags& Known() {
     int32_t count = 0;
     const icu::Locale* locales = icu::Locale::getAvailableLocales(count);
     for (int32_t i = 0; i < count; ++i) {
-      k->languages.insert(Lower(locales[i].getLanguage()));
-      if (*locales[i].getScript()) k->scripts.insert(Lower(locales[i].getScript()));
-      if (*locales[i].getCountry()) k->regions.insert(Lower(locales[i].getCountry()));
+      k->languages.insert(json::LowerAscii(locales[i].getLanguage()));
+      if (*locales[i].getScript()) k->scripts.insert(json::LowerAscii(locales[i].getScript()));
+      if (*locales[i].getCountry()) k->regions.insert(json::LowerAscii(locales[i].getCountry()));
     }
-    for (const char* const* r = uloc_getISOCountries(); *r; ++r) k->regions.insert(Lower(*r));
+    for (const char* const* r = uloc_getISOCountries(); *r; ++r) k->regions.insert(json::LowerAscii(*r));
     return k;
   }();
   return *known;
@@ -259,12 +252,12 @@ std::string CanonicalName(std::string_view name) {
   const KnownSubtags& known = Known();
   std::string_view lang = parts[0];
   if (lang.size() < 2 || lang.size() > 3 || !IsAsciiAlpha(lang)) return {};
-  if (!known.languages.count(Lower(lang))) return {};
-  std::string out = Lower(lang);
+  if (!known.languages.count(json::LowerAscii(lang))) return {};
+  std::string out = json::LowerAscii(lang);
   size_t i = 1;
   if (i < parts.size() && parts[i].size() == 4 && IsAsciiAlpha(parts[i])) {
-    if (!known.scripts.count(Lower(parts[i]))) return {};
-    std::string script = Lower(parts[i]);
+    if (!known.scripts.count(json::LowerAscii(parts[i]))) return {};
+    std::string script = json::LowerAscii(parts[i]);
     script[0] = static_cast<char>(script[0] - 'a' + 'A');
     out += "-" + script;
     ++i;
@@ -273,7 +266,7 @@ std::string CanonicalName(std::string_view name) {
     std::string_view region = parts[i];
     bool ok = (region.size() == 2 && IsAsciiAlpha(region)) ||
               (region.size() == 3 && IsAsciiDigits(region));
-    if (!ok || !known.regions.count(Lower(region))) return {};
+    if (!ok || !known.regions.count(json::LowerAscii(region))) return {};
     out += "-" + Upper(region);
     ++i;
   }

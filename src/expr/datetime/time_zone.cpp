@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "expr/errors.h"
+#include "json/lookup.h"
 
 namespace runnel::expr::datetime {
 
@@ -17,14 +18,6 @@ namespace {
 
 // Time zone ids are short; anything longer is not one and is rejected before any lookup.
 constexpr size_t kMaxZoneIdChars = 64;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& ch : out) {
-    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-  }
-  return out;
-}
 
 // Lower-cased Windows id -> its spelling in CLDR's windowsZones table (ICU's copy).
 const std::map<std::string, std::string>& WindowsIds() {
@@ -40,7 +33,7 @@ const std::map<std::string, std::string>& WindowsIds() {
         UResourceBundle* entry = ures_getByIndex(map, i, nullptr, &s);
         if (U_SUCCESS(s)) {
           std::string key = ures_getKey(entry);
-          m->emplace(Lower(key), key);
+          m->emplace(json::LowerAscii(key), key);
         }
         ures_close(entry);
       }
@@ -68,7 +61,7 @@ std::optional<ZoneEntry> Resolve(std::string_view id) {
   UErrorCode status = U_ZERO_ERROR;
   icu::UnicodeString iana;
   ZoneEntry entry;
-  auto win = WindowsIds().find(Lower(id));
+  auto win = WindowsIds().find(json::LowerAscii(id));
   if (win != WindowsIds().end()) {
     entry.id = win->second;
     entry.is_utc = win->second == "UTC";
@@ -117,7 +110,7 @@ std::optional<TimeZone> TimeZone::Find(std::string_view id) {
   if (id.empty() || id.size() > kMaxZoneIdChars) return std::nullopt;
   static std::mutex mu;
   static auto* cache = new std::map<std::string, ZoneEntry>();
-  std::string key = Lower(id);
+  std::string key = json::LowerAscii(id);
   std::lock_guard<std::mutex> lock(mu);
   auto it = cache->find(key);
   if (it == cache->end()) {

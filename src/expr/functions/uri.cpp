@@ -16,6 +16,7 @@
 #include "expr/errors.h"
 #include "expr/registry.h"
 #include "expr/xml/content_envelope.h"
+#include "json/lookup.h"
 
 namespace runnel::expr {
 namespace bj = boost::json;
@@ -31,14 +32,6 @@ constexpr DefaultPort kDefaultPorts[] = {
     {"http", 80},  {"https", 443}, {"ws", 80},    {"wss", 443},   {"ftp", 21},      {"gopher", 70},
     {"nntp", 119}, {"telnet", 23}, {"ldap", 389}, {"mailto", 25}, {"net.tcp", 808},
 };
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 std::string_view TrimWhite(std::string_view s) {
   auto white = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
@@ -120,7 +113,7 @@ Result<boost::urls::url> ParseUri(CallFrame& f) {
                         "relative references are not accepted");
   }
   boost::urls::url u(*parsed);
-  std::string scheme = Lower(u.scheme());
+  std::string scheme = json::LowerAscii(u.scheme());
   bool needs_host =
       scheme == "http" || scheme == "https" || scheme == "ws" || scheme == "wss" || scheme == "ftp";
   if (needs_host && u.encoded_host().empty()) {
@@ -150,7 +143,7 @@ Result<boost::urls::url> ParseUri(CallFrame& f) {
 
 Result<Value> UriHost(CallFrame& f) {
   RUNNEL_TRY(u, ParseUri(f));
-  std::string host = Lower(UriComponentDecode(u.encoded_host()));
+  std::string host = json::LowerAscii(UriComponentDecode(u.encoded_host()));
   return Value(bj::string(BytesToText(host)));
 }
 
@@ -183,7 +176,7 @@ Result<Value> UriQuery(CallFrame& f) {
 Result<Value> UriPort(CallFrame& f) {
   RUNNEL_TRY(u, ParseUri(f));
   if (u.has_port() && !u.port().empty()) return Value(static_cast<int64_t>(u.port_number()));
-  std::string scheme = Lower(u.scheme());
+  std::string scheme = json::LowerAscii(u.scheme());
   for (const DefaultPort& d : kDefaultPorts) {
     if (d.scheme == scheme) return Value(static_cast<int64_t>(d.port));
   }
@@ -192,7 +185,7 @@ Result<Value> UriPort(CallFrame& f) {
 
 Result<Value> UriScheme(CallFrame& f) {
   RUNNEL_TRY(u, ParseUri(f));
-  return Value(bj::string(Lower(u.scheme())));
+  return Value(bj::string(json::LowerAscii(u.scheme())));
 }
 
 constexpr FunctionDef kFunctions[] = {
