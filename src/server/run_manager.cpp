@@ -134,14 +134,13 @@ class RunManager::StoreJournal final : public engine::RunJournal {
                          st.error().ToString().c_str());
           }
           durable();
-          active->thread->Post([manager, active, key, status, is_response] {
-            active->progress[key] = status;
-            manager->Publish(*active, "action", bj::object{{"action", key}, {"status", status}});
-            if (is_response) {
-              active->response_durable = true;
-              manager->AnswerWaiter(active);
-            }
-          });
+          // On the run's thread (QueueWrite's outcomes come back there).
+          active->progress[key] = status;
+          manager->Publish(*active, "action", bj::object{{"action", key}, {"status", status}});
+          if (is_response) {
+            active->response_durable = true;
+            manager->AnswerWaiter(active);
+          }
         });
   }
 
@@ -161,7 +160,7 @@ void RunManager::QueueWrite(IoThread& thread, store::Store::WriteFn fn, store::S
   if (done) q.dones->push_back(std::move(done));
   if (q.posted) return;
   q.posted = true;
-  thread.Post([this, &q] {
+  thread.Post([this, &q, &thread] {
     q.posted = false;
     auto fns = std::move(q.fns);
     auto dones = std::move(q.dones);
@@ -172,8 +171,13 @@ void RunManager::QueueWrite(IoThread& thread, store::Store::WriteFn fn, store::S
           for (const auto& fn : *fns) RUNNEL_TRY_STATUS(fn(tx));
           return Ok();
         },
-        [dones](Status st) {
-          for (const auto& done : *dones) done(st);
+        // The outcomes go back to the thread in one hop (not one per write): the store's
+        // thread only commits.
+        [dones, &thread](Status st) {
+          if (dones->empty()) return;
+          thread.Post([dones, st] {
+            for (const auto& done : *dones) done(st);
+          });
         });
   });
 }
@@ -497,19 +501,17 @@ void RunManager::Finished(const std::shared_ptr<Active>& a, engine::RunResult re
   store::RunRow row{a->id, a->flow->name, a->flow->version, a->trigger, a->final_status, a->start_micros, end,
                     a->tracking_id, Str(Path(result.record, {"error", "code"})), json::Serialize(result.record)};
   QueueWrite(*a->thread, [row = std::move(row)](store::Transaction& tx) { return tx.FinishRun(row); },
-             [this, a](Status st) {
-                 if (!st) {
-                   std::fprintf(stderr, "runnel: run %s: could not save its final record: %s\n", a->id.c_str(),
-                                st.error().ToString().c_str());
-                 }
-                 a->thread->Post([this, a] {
-                   Release(a);
-                   AnswerWaiter(a);
-                   Publish(*a, "run", bj::object{{"status", a->final_status}});
-                   for (auto& s : a->subscribers) s->End();
-                   a->subscribers.clear();
-                 });
-               });
+             [this, a](Status st) {  // on the run's thread
+               if (!st) {
+                 std::fprintf(stderr, "runnel: run %s: could not save its final record: %s\n", a->id.c_str(),
+                              st.error().ToString().c_str());
+               }
+               Release(a);
+               AnswerWaiter(a);
+               Publish(*a, "run", bj::object{{"status", a->final_status}});
+               for (auto& s : a->subscribers) s->End();
+               a->subscribers.clear();
+             });
 }
 
 // An admitted run that never launched (its start could not be saved) gives its slot back.
