@@ -449,6 +449,9 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, SqliteOp
   if (!db->read_only()) {
     // auto_vacuum only takes effect on a new database (before the first table).
     RUNNEL_TRY_STATUS(db->Exec("PRAGMA auto_vacuum = INCREMENTAL"));
+    // One process owns the store: exclusive locking skips the file locks and the shared-memory
+    // index that let several processes share a WAL database (a dozen fcntl calls per commit).
+    RUNNEL_TRY_STATUS(db->Exec("PRAGMA locking_mode = EXCLUSIVE"));
     RUNNEL_TRY_STATUS(db->Exec("PRAGMA journal_mode = WAL"));
     RUNNEL_TRY_STATUS(db->Exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL"));
   }
