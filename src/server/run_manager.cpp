@@ -424,20 +424,20 @@ void RunManager::Launch(std::shared_ptr<Active> active, std::shared_ptr<const en
         AnswerWaiter(a);
       }
     };
+    active->run = engine::Run::Create(active->flow->plan, handlers_, *active->thread, std::move(o));
+    active->launched = true;
+    active->run->Start(active->trigger_record, [this, active](engine::RunResult r) { Finished(active, std::move(r)); });
+    // The caller's window starts now; most stateless flows have answered within Start() already,
+    // and then no timer is needed at all.
     if (active->waiter) {
       active->window_timer = active->thread->PostAt(
           active->thread->clock().NowMicros() + int64_t{options_.sync_response_seconds} * 1000000, [this, weak] {
             auto a = weak.lock();
             if (!a || !a->waiter) return;
-            HttpResponse r = HttpResponse::Json(202, "");
-            r.content_type.clear();
             a->waiter->Send(Accepted(*a));
             a->waiter.reset();
           });
     }
-    active->run = engine::Run::Create(active->flow->plan, handlers_, *active->thread, std::move(o));
-    active->launched = true;
-    active->run->Start(active->trigger_record, [this, active](engine::RunResult r) { Finished(active, std::move(r)); });
     if (active->cancel_requested && active->run) active->run->Cancel();
   };
   if (active->thread->InThisThread()) {
