@@ -36,7 +36,10 @@ class RunJournal {
   virtual ~RunJournal() = default;
   // Called on the run's scheduler thread. `durable` may be called on any thread (the journal's
   // writer); the run posts its continuation back to its scheduler itself.
-  virtual void ActionStarted(const std::string& key, int64_t start_micros) = 0;
+  // `timed` says whether a resumed run needs this start time: true for actions that wait,
+  // call out, retry or time out; false for instantaneous ones (Compose, variables, Response...)
+  // that would simply run again, so the journal need not store their start.
+  virtual void ActionStarted(const std::string& key, int64_t start_micros, bool timed) = 0;
   virtual void ActionCompleted(const std::string& key, const boost::json::value& record,
                                std::function<void()> durable) = 0;
 };

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <chrono>
 #include <boost/json/parse.hpp>
 #include <openssl/rand.h>
 
@@ -13,13 +14,31 @@ namespace bj = boost::json;
 std::string FormatTime(int64_t micros) { return expr::FormatIsoTimestampMicros(micros); }
 
 std::string NewRunId(int64_t now_micros) {
-  unsigned char rnd[6];
-  RAND_bytes(rnd, sizeof rnd);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%016llx%02x%02x%02x%02x%02x%02x",
-                static_cast<unsigned long long>(now_micros), rnd[0], rnd[1], rnd[2], rnd[3], rnd[4],
-                rnd[5]);
-  return buf;
+  // 48 bits per id from a per-thread generator seeded once from the OS: ids only need to be
+  // unique (the time prefix orders them, URLs that carry them are signed), and asking OpenSSL
+  // for fresh randomness on every run cost more than the rest of a small stateless run.
+  struct Generator {
+    uint64_t state = 0;
+    Generator() {
+      if (RAND_bytes(reinterpret_cast<unsigned char*>(&state), sizeof state) != 1) {
+        state = static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+      }
+    }
+    uint64_t Next() {  // splitmix64: a bijection of the counter, so a thread never repeats
+      uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+      return z ^ (z >> 31);
+    }
+  };
+  thread_local Generator generator;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(28, '0');
+  auto time_bits = static_cast<uint64_t>(now_micros);
+  for (int i = 15; i >= 0; --i, time_bits >>= 4) id[static_cast<size_t>(i)] = kHex[time_bits & 15];
+  uint64_t random_bits = generator.Next();
+  for (int i = 27; i >= 16; --i, random_bits >>= 4) id[static_cast<size_t>(i)] = kHex[random_bits & 15];
+  return id;
 }
 
 namespace {
@@ -33,6 +52,26 @@ const char* DefaultCode(Status s) {
     case Status::kCancelled: return "Cancelled";
     default: return "";
   }
+}
+
+// Actions whose start time a resumed run needs (journal.h): all but the instantaneous built-ins.
+bool IsTimed(flow::ActionType t) {
+  using T = flow::ActionType;
+  switch (t) {
+    case T::kCompose: case T::kParseJson: case T::kQuery: case T::kSelect: case T::kJoin:
+    case T::kTable: case T::kInitializeVariable: case T::kSetVariable: case T::kIncrementVariable:
+    case T::kDecrementVariable: case T::kAppendToArrayVariable: case T::kAppendToStringVariable:
+    case T::kTerminate: case T::kResponse: case T::kExpression:
+      return false;
+    default:
+      return true;
+  }
+}
+
+// Actions that give the same record when run again and touch nothing outside the run.
+bool IsRepeatable(const flow::Action& a) {
+  return !IsTimed(a.type) && a.type != flow::ActionType::kResponse &&
+         a.type != flow::ActionType::kTerminate && !a.volatile_inputs;
 }
 
 bool IsContainer(flow::ActionType t) {
@@ -167,7 +206,7 @@ void RunImpl::StartAction(const std::shared_ptr<Frame>& f, size_t i) {
   if (options_.journal || options_.replay) {
     std::string key = ActionKey(*f, i);
     if (ApplyReplay(f, i, key)) return;
-    if (options_.journal) options_.journal->ActionStarted(key, slot.start_micros);
+    if (options_.journal) options_.journal->ActionStarted(key, slot.start_micros, IsTimed(a.type));
   }
   if (ApplyMock(f, i)) return;
   RunHandler(f, i);
@@ -324,7 +363,12 @@ void RunImpl::Finish(const std::shared_ptr<Frame>& f, size_t i, ActionResult r, 
 
   // A stateful run acts on a completion only once it is durable (journal.h). Skipped actions
   // and containers are not logged: a resumed run derives them again from the logged actions.
-  if (options_.journal && r.status != Status::kSkipped && !IsContainer(a.type)) {
+  // A deterministic action with no effect outside the run need not wait: if its record is lost
+  // in a crash it simply runs again with the same result, and anything after it that does reach
+  // out waits for its own record, which the journal writes after this one.
+  if (options_.journal && r.status != Status::kSkipped && !IsContainer(a.type) && IsRepeatable(a)) {
+    options_.journal->ActionCompleted(ActionKey(*f, i), *slot.record, [] {});
+  } else if (options_.journal && r.status != Status::kSkipped && !IsContainer(a.type)) {
     options_.journal->ActionCompleted(ActionKey(*f, i), *slot.record, [self = shared_from_this(), f, i] {
       self->scheduler_.Post([self, f, i] {
         self->Advance(f, i);

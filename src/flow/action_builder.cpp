@@ -161,10 +161,12 @@ void ActionBuilder::BuildCommon(Action& action, const bj::object& o) {
     }
   }
   if (const bj::value* inputs = Member(o, "inputs")) {
+    int volatile_before = ctx_.volatile_calls;
     if (auto compiled =
             CompileValue(ctx_, *inputs, PointerChild(action.pointer, "inputs"), action.parent)) {
       action.inputs = std::move(*compiled);
     }
+    action.volatile_inputs = ctx_.volatile_calls != volatile_before;
   }
   if (const bj::value* options = Member(o, "operationOptions")) {
     if (options->is_string()) {

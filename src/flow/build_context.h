@@ -81,6 +81,9 @@ class BuildContext {
   void ReportDeployTimeExpressions();
 
   std::vector<ReferenceUse> references;
+  // Calls of volatile functions (utcNow, guid, rand...) compiled so far: the builder compares
+  // the count before and after an action's inputs to set Action::volatile_inputs.
+  int volatile_calls = 0;
   std::vector<VariableUpdate> variable_updates;
   std::map<std::string, VariableDecl> variables;  // by lower-case name
   std::vector<std::string> trigger_names;

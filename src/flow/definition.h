@@ -60,6 +60,7 @@ struct Action {
 
   std::vector<RunAfter> run_after;
   expr::CompiledValue inputs;  // "inputs" (constant null when absent)
+  bool volatile_inputs = false;  // the inputs call utcNow(), guid(), rand()...: a re-run differs
   // If: "expression" (string or object form, compiled as a value); Switch: "expression";
   // Until: "expression"; Foreach: "foreach". Absent for other types.
   std::optional<expr::CompiledValue> expression;

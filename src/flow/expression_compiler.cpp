@@ -39,6 +39,9 @@ std::optional<Kind> ReferenceKindOf(std::string_view function) {
 
 void CollectReferences(BuildContext& ctx, const expr::Node& node, const std::string& pointer,
                        const Action* scope) {
+  if (node.kind == expr::Node::Kind::kCall && node.function && (node.function->flags & expr::kVolatile)) {
+    ++ctx.volatile_calls;
+  }
   if (node.kind == expr::Node::Kind::kCall && node.function && !node.children.empty()) {
     const expr::Node& first = *node.children[0];
     if (first.kind == expr::Node::Kind::kLiteral && first.literal.is_string()) {

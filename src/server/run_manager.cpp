@@ -109,10 +109,13 @@ class RunManager::StoreJournal final : public engine::RunJournal {
 
   // Starts and completions go through the thread's write queue (QueueWrite): a start and the
   // completion of an action that finishes in the same burst of work share one store write.
-  void ActionStarted(const std::string& key, int64_t start_micros) override {
-    store::JournalEntry e{active_->id, seq_++, "started", json::Serialize(bj::object{{"key", key}, {"start", start_micros}})};
-    manager_.QueueWrite(*active_->thread, [e = std::move(e)](store::Transaction& tx) { return tx.AppendJournal(e); },
-                        nullptr);
+  void ActionStarted(const std::string& key, int64_t start_micros, bool timed) override {
+    if (timed) {
+      store::JournalEntry e{active_->id, seq_++, "started",
+                            json::Serialize(bj::object{{"key", key}, {"start", start_micros}})};
+      manager_.QueueWrite(*active_->thread,
+                          [e = std::move(e)](store::Transaction& tx) { return tx.AppendJournal(e); }, nullptr);
+    }
     active_->progress[key] = "Running";
     manager_.Publish(*active_, "action", bj::object{{"action", key}, {"status", "Running"}});
   }

@@ -52,8 +52,8 @@ class RecordingJournal final : public RunJournal {
  public:
   explicit RecordingJournal(size_t ack_limit) : ack_limit_(ack_limit) {}
 
-  void ActionStarted(const std::string& key, int64_t start_micros) override {
-    started_.emplace(key, start_micros);
+  void ActionStarted(const std::string& key, int64_t start_micros, bool timed) override {
+    if (timed) started_.emplace(key, start_micros);  // as the server's journal keeps them
     ++starts_[key];
   }
   void ActionCompleted(const std::string& key, const bj::value& record, std::function<void()> durable) override {
@@ -130,16 +130,28 @@ TEST(Journal, UninterruptedRunLogsEveryHandlerAction) {
   EXPECT_EQ(Action(out, "/actions/Done/outputs/seen"), bj::value(4));
 }
 
-TEST(Journal, RunWaitsForEachAcknowledgement) {
+// A completion the run must not act on before it is durable: one whose value a re-run would
+// change (guid()) or one that reached outside the run (the Wait's timer).
+TEST(Journal, RunWaitsForAcknowledgementOfVolatileAndTimedActions) {
   auto plan = MakePlan();
   ManualClock clock(kStart);
-  auto journal = std::make_shared<RecordingJournal>(1);  // only "Id" is ever acknowledged
+  auto journal = std::make_shared<RecordingJournal>(0);  // nothing is ever acknowledged
   RunOptions options;
   options.journal = journal;
   Outcome out = RunWith(plan, clock, options);
   EXPECT_FALSE(out.finished);
-  EXPECT_EQ(journal->starts("Init"), 1);
-  EXPECT_EQ(journal->starts("Add#0"), 0);  // Init's completion was never durable
+  EXPECT_EQ(journal->starts("Id"), 1);
+  EXPECT_EQ(journal->starts("Init"), 0);  // Id's guid() was never durable
+
+  ManualClock clock2(kStart);
+  auto second = std::make_shared<RecordingJournal>(1);  // only "Id" is acknowledged
+  RunOptions options2;
+  options2.journal = second;
+  Outcome out2 = RunWith(plan, clock2, options2);
+  EXPECT_FALSE(out2.finished);
+  EXPECT_EQ(second->starts("Add#3"), 1);  // deterministic, run-local actions go on at once
+  EXPECT_EQ(second->starts("Pause"), 1);
+  EXPECT_EQ(second->starts("Done"), 0);   // the Wait's completion was never durable
 }
 
 // Crash after the loop and while waiting: the resumed run reuses Id's value, keeps the loop's
