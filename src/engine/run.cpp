@@ -208,6 +208,7 @@ void RunImpl::StartAction(const std::shared_ptr<Frame>& f, size_t i) {
     if (ApplyReplay(f, i, key)) return;
     if (options_.journal) options_.journal->ActionStarted(key, slot.start_micros, IsTimed(a.type));
   }
+  if (options_.on_action_started) options_.on_action_started(a);
   if (ApplyMock(f, i)) return;
   RunHandler(f, i);
 }

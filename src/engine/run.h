@@ -50,7 +50,9 @@ struct RunOptions {
   // False: RunResult.record holds only the summary (runId, status, times, error, outputs,
   // response) — for runs nobody will inspect action by action (stateless flows on the server).
   bool full_record = true;
-  // Called on the scheduler thread when an action (not a container) finishes: for metrics.
+  // Called on the scheduler thread when an action (not a container) starts executing (not when a
+  // resumed run reuses its journaled result), and when it finishes: for metrics and shutdown.
+  std::function<void(const flow::Action& action)> on_action_started;
   std::function<void(const flow::Action& action, Status status, int64_t duration_micros)> on_action_finished;
 };
 

@@ -386,6 +386,7 @@ void RunManager::Start(RunRequest request, ClaimFn claim, std::function<void(Res
 
 void RunManager::Launch(std::shared_ptr<Active> active, std::shared_ptr<const engine::ReplayLog> replay) {
   in_flight_.fetch_add(1, std::memory_order_relaxed);
+  if (active->flow->stateless) unsafe_to_stop_.fetch_add(1, std::memory_order_relaxed);
   {
     std::lock_guard lock(mu_);
     active_[active->id] = active;
@@ -410,12 +411,20 @@ void RunManager::Launch(std::shared_ptr<Active> active, std::shared_ptr<const en
     o.start_micros = active->start_micros;
     o.replay = std::move(replay);
     o.full_record = !active->flow->stateless;  // stateless runs keep no history
-    o.on_action_finished = [this, flow = active->flow.get(), shard = static_cast<size_t>(active->thread->index())](
+    bool stateful = !active->flow->stateless;
+    o.on_action_finished = [this, stateful, flow = active->flow.get(),
+                            shard = static_cast<size_t>(active->thread->index())](
                                const flow::Action& action, engine::Status, int64_t micros) {
+      if (stateful && action.type != flow::ActionType::kWait) unsafe_to_stop_.fetch_sub(1, std::memory_order_relaxed);
       if (auto it = flow->metric_action_duration.find(action.type); it != flow->metric_action_duration.end()) {
         metrics_.Observe(shard, it->second, static_cast<double>(micros) / 1e6);
       }
     };
+    if (stateful) {
+      o.on_action_started = [this](const flow::Action& action) {
+        if (action.type != flow::ActionType::kWait) unsafe_to_stop_.fetch_add(1, std::memory_order_relaxed);
+      };
+    }
     if (!active->flow->stateless) o.journal = std::make_shared<StoreJournal>(*this, active, active->next_seq);
     std::weak_ptr<Active> weak = active;
     o.on_response = [this, weak](const bj::value& response) {
@@ -550,6 +559,7 @@ void RunManager::Release(const std::shared_ptr<Active>& a) {
     }
   }
   in_flight_.fetch_sub(1, std::memory_order_relaxed);
+  if (a->flow->stateless) unsafe_to_stop_.fetch_sub(1, std::memory_order_relaxed);
   a->run.reset();  // the engine's run is done; drop it (and the frames it holds)
   if (next) next();
 }
@@ -793,9 +803,9 @@ Result<size_t> RunManager::ResumeAll(FlowRegistry& flows) {
   return resumed;
 }
 
-bool RunManager::WaitIdle(int seconds) {
+bool RunManager::WaitUntilSafeToStop(int seconds) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-  while (in_flight() > 0) {
+  while (unsafe_to_stop_.load(std::memory_order_relaxed) > 0) {
     if (std::chrono::steady_clock::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

@@ -88,8 +88,10 @@ class RunManager {
   size_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
   // Is a run of this flow and trigger still going (schedules' overlap protection)?
   bool Running(const std::string& flow, const std::string& trigger);
-  // Blocks until no run is in flight or the deadline (steady seconds from now) passes.
-  bool WaitIdle(int seconds);
+  // Blocks until stopping loses no work, or the deadline (steady seconds from now) passes: no
+  // stateless run is in flight and no stateful run is executing an action other than a Wait
+  // (a stateful run parked in a Wait resumes at the next start with its due time).
+  bool WaitUntilSafeToStop(int seconds);
 
  private:
   struct Active;
@@ -129,6 +131,8 @@ class RunManager {
   std::vector<std::string> recent_order_;
   size_t recent_next_ = 0;
   std::atomic<size_t> in_flight_{0};
+  // Work a stop would interrupt: stateless runs in flight plus stateful actions executing (not Waits).
+  std::atomic<int64_t> unsafe_to_stop_{0};
   struct ThreadWrites {  // touched only on its thread
     std::shared_ptr<std::vector<store::Store::WriteFn>> fns;
     std::shared_ptr<std::vector<store::Store::DoneFn>> dones;

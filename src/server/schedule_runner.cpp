@@ -1,9 +1,12 @@
 #include "server/schedule_runner.h"
 
+#include <algorithm>
 #include <functional>
+#include <random>
 
 #include "connectors/http/http_request_builder.h"
 #include "connectors/http/http_response_reader.h"
+#include "connectors/http/retry_policy.h"
 #include "engine/run.h"
 #include "engine/trigger_firing.h"
 #include "json/lookup.h"
@@ -19,7 +22,38 @@ struct ScheduleRunner::Schedule {
   IoThread* thread = nullptr;
   uint64_t timer = 0;
   bool stopped = false;  // touched on `thread`
+  int64_t next_tick = 0;  // the occurrence the timer is armed for
+  // Http polling (touched on `thread`): the endpoint's cursor (its last Location), the time
+  // before which it asked not to be polled (Retry-After), the extra poll it asked for sooner
+  // than the next occurrence, and how many of those this occurrence has made.
+  std::string cursor;
+  int64_t hold_until = 0;
+  uint64_t repoll_timer = 0;
+  int repolls = 0;
+  int64_t last_key = 0;  // the latest tick key a run of this schedule claimed
 };
+
+namespace {
+
+// Extra polls one occurrence may make on `Retry-After` answers sooner than the next occurrence:
+// an endpoint that always says "more, at once" cannot keep a schedule polling in a loop.
+constexpr int kMaxRepollsPerOccurrence = 100;
+
+// Stops a schedule that is replaced or shut down (on its thread, where its timers live).
+void Disarm(const std::shared_ptr<ScheduleRunner::Schedule>& s) {
+  s->thread->Post([s] {
+    s->stopped = true;
+    if (s->timer) s->thread->CancelTimer(s->timer);
+    if (s->repoll_timer) s->thread->CancelTimer(s->repoll_timer);
+  });
+}
+
+double UnitDraw() {
+  thread_local std::minstd_rand generator{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(generator);
+}
+
+}  // namespace
 
 ScheduleRunner::ScheduleRunner(store::Store& store, RunManager& runs, Metrics& metrics, std::vector<IoThread*> threads,
                                bool skip_overlapping, std::shared_ptr<connectors::HttpClient> http)
@@ -61,10 +95,7 @@ void ScheduleRunner::Refresh(const std::string& name, std::shared_ptr<const Depl
     }
   }
   for (auto& s : old) {
-    s->thread->Post([s] {
-      s->stopped = true;
-      if (s->timer) s->thread->CancelTimer(s->timer);
-    });
+    Disarm(s);
   }
   for (auto& s : armed) {
     // The schedule counts from now — the deploy, enable or start — not from when the read below
@@ -90,6 +121,7 @@ void ScheduleRunner::Arm(const std::shared_ptr<Schedule>& s, int64_t after) {
   auto next = triggers::NextOccurrence(s->recurrence, s->flow->deployed_micros, after);
   if (!next) return;  // past endTime: nothing more to fire
   int64_t tick = *next;
+  s->next_tick = tick;
   s->timer = s->thread->PostAt(tick, [this, s, tick] { Fire(s, tick); });
 }
 
@@ -116,11 +148,24 @@ void ScheduleRunner::Fire(const std::shared_ptr<Schedule>& s, int64_t tick) {
       return;
     }
   }
-  if (s->trigger->type == flow::TriggerType::kHttp) return Poll(s, tick);
+  if (s->trigger->type == flow::TriggerType::kHttp) {
+    s->repolls = 0;
+    if (s->repoll_timer) s->thread->CancelTimer(s->repoll_timer);
+    s->repoll_timer = 0;
+    if (now < s->hold_until) {
+      Record(*s, "Skipped", "the endpoint asked not to be polled before " + engine::FormatTime(s->hold_until) +
+                                " (Retry-After)", "");
+      return;
+    }
+    return Poll(s, tick, 0);
+  }
   StartRuns(s, tick, bj::object{{"headers", bj::object()}, {"body", nullptr}});
 }
 
-void ScheduleRunner::Poll(const std::shared_ptr<Schedule>& s, int64_t tick) {
+// One poll of an Http trigger (docs/triggers.md): the trigger's inputs evaluated now, sent to the
+// endpoint's cursor when it gave one. `key` is the tick the runs it starts claim; `retry` counts
+// the retries of this poll so far (the trigger's retryPolicy, as for the Http action).
+void ScheduleRunner::Poll(const std::shared_ptr<Schedule>& s, int64_t key, int retry) {
   int64_t now = s->thread->clock().NowMicros();
   auto inputs = engine::EvaluateTriggerInputs(s->flow->plan->definition(), *s->trigger->trigger, now, {});
   auto request = inputs ? connectors::BuildHttpRequest(inputs.value(), {}) : Result<connectors::HttpRequest>(inputs.error());
@@ -128,20 +173,74 @@ void ScheduleRunner::Poll(const std::shared_ptr<Schedule>& s, int64_t tick) {
     Record(*s, "Rejected", "the trigger's inputs are not a valid request: " + request.error().message, "");
     return;
   }
-  http_->Send(std::move(request.value()), [this, s, tick](Result<connectors::HttpResponse> answer) {
-    s->thread->Post([this, s, tick, answer = std::move(answer)]() mutable {
+  const bj::value& evaluated = inputs.value();
+  auto policy = connectors::ParseRetryPolicy(evaluated.is_object() ? json::FindMember(evaluated.get_object(), "retryPolicy")
+                                                                   : nullptr);
+  if (!policy) {
+    Record(*s, "Rejected", policy.error().message, "");
+    return;
+  }
+  if (!s->cursor.empty()) request.value().url = s->cursor;
+  http_->Send(std::move(request.value()), [this, s, key, retry, now, policy = policy.value()](
+                                              Result<connectors::HttpResponse> answer) {
+    s->thread->Post([this, s, key, retry, now, policy, answer = std::move(answer)]() mutable {
       if (s->stopped) return;
-      if (!answer) {
-        Record(*s, "Rejected", "the poll failed: " + answer.error().message, "");
-      } else if (answer.value().status == 200) {
-        StartRuns(s, tick, connectors::ReadResponse(answer.value()).outputs);
-      } else if (answer.value().status == 202) {
-        Record(*s, "Skipped", "the endpoint answered 202: nothing new", "");
-      } else {
-        Record(*s, "Rejected", "the endpoint answered " + std::to_string(answer.value().status), "");
-      }
+      OnPollAnswer(s, key, retry, now, policy, std::move(answer));
     });
   });
+}
+
+void ScheduleRunner::OnPollAnswer(const std::shared_ptr<Schedule>& s, int64_t key, int retry, int64_t sent_micros,
+                                  const connectors::RetryPolicy& policy, Result<connectors::HttpResponse> answer) {
+  int64_t now = s->thread->clock().NowMicros();
+  std::optional<int64_t> retry_after;
+  if (answer) {
+    if (const std::string* ra = connectors::FindHeader(answer.value().headers, "Retry-After")) {
+      retry_after = connectors::ParseRetryAfter(*ra, now);
+    }
+  }
+  bool failed = !answer ? connectors::IsRetryableTransportError(answer.error().code)
+                        : connectors::IsRetryableStatus(answer.value().status);
+  if (failed && policy.type != connectors::RetryType::kNone && retry < policy.count) {
+    // Retry-After counts from the answer; the policy's interval from the failed attempt.
+    int64_t due = retry_after ? now + *retry_after
+                              : std::max(now, sent_micros + connectors::RetryWaitMicros(policy, retry + 1, UnitDraw()));
+    s->repoll_timer = s->thread->PostAt(due, [this, s, key, retry] {
+      s->repoll_timer = 0;
+      if (!s->stopped) Poll(s, key, retry + 1);
+    });
+    return;
+  }
+  std::string after_retries =
+      retry ? " (after " + std::to_string(retry) + (retry == 1 ? " retry)" : " retries)") : "";
+  if (!answer) {
+    Record(*s, "Rejected", "the poll failed" + after_retries + ": " + answer.error().message, "");
+    return;
+  }
+  const connectors::HttpResponse& response = answer.value();
+  if (response.status != 200 && response.status != 202) {
+    Record(*s, "Rejected", "the endpoint answered " + std::to_string(response.status) + after_retries, "");
+    return;
+  }
+  // The polling contract: Location is where to poll next (a cursor), Retry-After when.
+  if (const std::string* location = connectors::FindHeader(response.headers, "Location")) s->cursor = *location;
+  if (response.status == 200) {
+    StartRuns(s, key, connectors::ReadResponse(response).outputs);
+  } else {
+    Record(*s, "Skipped", "the endpoint answered 202: nothing new", "");
+  }
+  if (!retry_after) return;
+  int64_t due = now + *retry_after;
+  if (due >= s->next_tick) {
+    s->hold_until = due;  // occurrences before it are skipped
+  } else if (s->repolls < kMaxRepollsPerOccurrence) {
+    ++s->repolls;
+    // An extra poll, sooner than the next occurrence; its runs claim its own time as their tick.
+    s->repoll_timer = s->thread->PostAt(due, [this, s, due] {
+      s->repoll_timer = 0;
+      if (!s->stopped) Poll(s, std::max(due, s->last_key + 1), 0);
+    });
+  }
 }
 
 void ScheduleRunner::StartRuns(const std::shared_ptr<Schedule>& s, int64_t tick, bj::value outputs) {
@@ -156,6 +255,7 @@ void ScheduleRunner::StartRuns(const std::shared_ptr<Schedule>& s, int64_t tick,
     return;
   }
   auto& records = firing.value().records;
+  if (!records.empty()) s->last_key = std::max(s->last_key, tick + static_cast<int64_t>(records.size()) - 1);
   for (size_t i = 0; i < records.size(); ++i) {
     records[i].as_object()["scheduledTime"] = engine::FormatTime(tick);
     RunRequest request;
@@ -207,10 +307,7 @@ void ScheduleRunner::StopAll() {
     schedules_.clear();
   }
   for (auto& s : all) {
-    s->thread->Post([s] {
-      s->stopped = true;
-      if (s->timer) s->thread->CancelTimer(s->timer);
-    });
+    Disarm(s);
   }
 }
 

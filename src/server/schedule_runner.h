@@ -11,6 +11,8 @@
 // An Http (polling) trigger calls its endpoint at each occurrence of its recurrence: a 200
 // answer starts a run (one per item with splitOn) with the response as the trigger outputs; any
 // other answer starts none and is recorded (202: nothing new; 4xx/5xx or no answer: Rejected).
+// The endpoint steers the polling: its Location is the next poll's URL (a cursor), its
+// Retry-After the next poll's time; failed polls are retried by the trigger's retryPolicy.
 #pragma once
 
 #include <map>
@@ -19,6 +21,7 @@
 #include <string>
 
 #include "connectors/http/http_client.h"
+#include "connectors/http/retry_policy.h"
 #include "server/deployed_flow.h"
 #include "server/metrics.h"
 #include "server/run_manager.h"
@@ -38,11 +41,15 @@ class ScheduleRunner {
   // Stops every timer (shutdown).
   void StopAll();
 
+ public:
+  struct Schedule;  // one armed trigger; defined in the .cpp
+
  private:
-  struct Schedule;
   void Arm(const std::shared_ptr<Schedule>& s, int64_t after);
   void Fire(const std::shared_ptr<Schedule>& s, int64_t tick);
-  void Poll(const std::shared_ptr<Schedule>& s, int64_t tick);
+  void Poll(const std::shared_ptr<Schedule>& s, int64_t key, int retry);
+  void OnPollAnswer(const std::shared_ptr<Schedule>& s, int64_t key, int retry, int64_t sent_micros,
+                    const connectors::RetryPolicy& policy, Result<connectors::HttpResponse> answer);
   void StartRuns(const std::shared_ptr<Schedule>& s, int64_t tick, boost::json::value outputs);
   void Record(const Schedule& s, const std::string& outcome, const std::string& reason, const std::string& run_id);
 

@@ -288,8 +288,10 @@ void Server::Stop(int grace_seconds) {
   m.started = false;
   m.http->StopAccepting();
   m.schedules->StopAll();
-  if (!m.runs->WaitIdle(grace_seconds)) {
-    std::fprintf(stderr, "runnel: %zu runs still in flight; stateful ones resume at the next start\n",
+  if (!m.runs->WaitUntilSafeToStop(grace_seconds)) {
+    std::fprintf(stderr, "runnel: stopped with runs still working; stateful ones resume at the next start\n");
+  } else if (m.runs->in_flight() > 0) {
+    std::fprintf(stderr, "runnel: %zu stateful runs are waiting; they resume at the next start\n",
                  m.runs->in_flight());
   }
   m.http->CloseAll();

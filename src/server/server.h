@@ -3,8 +3,9 @@
 //
 // Start(): opens the store, loads the flows it holds, deploys the flows directory (a new
 // version only when a file changed), resumes the runs that were in flight, arms the schedules,
-// then listens. Stop(): stops accepting, lets in-flight runs finish for a grace period (stateful
-// ones that do not finish are resumed at the next start), then closes everything.
+// then listens. Stop(): stops accepting, then waits (at most a grace period) until stopping loses
+// no work — stateless runs have finished and no stateful run is executing an action other than a
+// Wait — and closes everything; stateful runs still in flight resume at the next start.
 #pragma once
 
 #include <memory>

@@ -113,5 +113,27 @@ TEST_F(ServerTest, ResumedRunKeepsItsFlowVersion) {
   EXPECT_EQ(Str(new_record, {"record", "actions", "Label", "outputs"}), "v2") << bj::serialize(new_record);
 }
 
+// A clean stop does not wait out the grace period for a stateful run parked in a Wait (it would
+// take 10 s here): the run is durable, and resumes after the restart with its due time.
+TEST_F(ServerTest, SigtermDoesNotWaitForRunsParkedInAWait) {
+  StartServer();
+  ASSERT_EQ(Api("PUT", "/management/flows/parked", Workflow(R"json({
+      "triggers": {"manual": {"type": "Request", "kind": "Http"}},
+      "actions": {
+        "Wait": {"type": "Wait", "runAfter": {}, "inputs": {"interval": {"count": 1, "unit": "Hour"}}}}})json"))
+                .status,
+            201);
+  HttpAnswer a = PostJson(CallbackUrl("parked"), "{}");
+  ASSERT_EQ(a.status, 202) << a.body;
+  std::string id = a.Header("x-ms-workflow-run-id");
+  ASSERT_TRUE(Eventually([&] { return Str(Api("GET", "/management/runs/" + id).Json(), {"status"}) == "Running"; }));
+
+  ASSERT_EQ(server().Stop(std::chrono::seconds(5)), 0) << server().log();
+  EXPECT_NE(server().log().find("1 stateful runs are waiting"), std::string::npos) << server().log();
+  RestartServer(/*crash=*/true);  // not running: only restarts
+  AdvanceClock(3600);
+  EXPECT_EQ(Str(WaitForRunEnd(id), {"status"}), "Succeeded");
+}
+
 }  // namespace
 }  // namespace runnel::testing
