@@ -326,7 +326,9 @@ void RunImpl::ArmTimeout(const std::shared_ptr<Frame>& f, size_t i) {
   if (!micros) return;  // the validator reports malformed durations
   std::weak_ptr<CallImpl> weak = f->slots[i].call;
   std::string limit(t->get_string());
-  scheduler_.PostAt(Now() + *micros, [this, self = shared_from_this(), weak, limit] {
+  // From the action's start: a resumed action keeps its original start (journal.h), so a crash
+  // does not extend its deadline.
+  scheduler_.PostAt(f->slots[i].start_micros + *micros, [this, self = shared_from_this(), weak, limit] {
     if (auto call = weak.lock()) {
       call->Abort(Status::kTimedOut, Error("ActionTimedOut", "the action did not finish within its "
                                                              "limit.timeout of " + limit));

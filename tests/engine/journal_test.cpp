@@ -186,5 +186,36 @@ TEST(Journal, ResumedRunReusesCompletionsAndKeepsTheWaitDueTime) {
   EXPECT_EQ(Action(out, "/actions/Done/outputs/id"), logged_id) << json::Serialize(out.result.record);
 }
 
+// A resumed action's limit.timeout counts from its original start, not from the restart.
+TEST(Journal, ResumedActionKeepsItsTimeoutDeadline) {
+  auto files = flow::LoadFlowText(R"j({
+    "triggers": {"manual": {"type": "Request", "kind": "Http"}},
+    "actions": {"Pause": {"type": "Wait", "limit": {"timeout": "PT30M"},
+                          "inputs": {"interval": {"count": 1, "unit": "Hour"}}}}})j", "timeout.json");
+  ASSERT_TRUE(files) << files.error().ToString();
+  std::vector<flow::Diagnostic> diagnostics;
+  auto def = flow::BuildDefinition(files.value().at(0), flow::BuildOptions(), diagnostics);
+  ASSERT_TRUE(def) << def.error().ToString();
+  auto plan = std::make_shared<const Plan>(std::shared_ptr<const flow::Definition>(std::move(def.value())));
+
+  ManualClock clock(kStart);
+  auto first = std::make_shared<RecordingJournal>(0);
+  RunOptions options;
+  options.journal = first;
+  Outcome crashed = RunWith(plan, clock, options);  // times out at 30 min, never acknowledged
+  ASSERT_FALSE(crashed.finished);
+
+  // Restart 20 minutes in: 10 minutes of the limit are left, not 30.
+  ManualClock later(kStart + 1200LL * 1000000);
+  RunOptions resumed;
+  resumed.journal = std::make_shared<RecordingJournal>(1000);
+  resumed.replay = first->Replay();
+  resumed.start_micros = kStart;
+  Outcome out = RunWith(plan, later, resumed);
+  ASSERT_TRUE(out.finished);
+  EXPECT_EQ(Action(out, "/actions/Pause/status"), bj::value("TimedOut")) << json::Serialize(out.result.record);
+  EXPECT_EQ(later.NowMicros(), kStart + 1800LL * 1000000) << "the timeout did not keep its deadline";
+}
+
 }  // namespace
 }  // namespace runnel::engine
