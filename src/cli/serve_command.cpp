@@ -8,7 +8,7 @@ namespace runnel::cli {
 
 void AddServeCommand(CLI::App& app, int& exit_code) {
   struct Flags {
-    std::string config, listen, data, flows, token;
+    std::string config, listen, data, flows, tables, token;
     int threads = -1;
   };
   auto flags = std::make_shared<Flags>();
@@ -17,6 +17,7 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--listen", flags->listen, "address to listen on, HOST:PORT (default 127.0.0.1:7070)");
   cmd->add_option("--data", flags->data, "data directory: the store and the admin token (default ./runnel-data)");
   cmd->add_option("--flows", flags->flows, "deploy the flow files of this directory at start");
+  cmd->add_option("--tables", flags->tables, "apply the table definitions (*.json, *.yaml) of this directory at start");
   cmd->add_option("--threads", flags->threads, "I/O threads (default: one per core)");
   cmd->add_option("--token", flags->token, "management API token (default: generated into the data directory)");
   cmd->callback([flags, &exit_code] {
@@ -34,9 +35,11 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
     }
     if (!flags->data.empty()) config.data_dir = flags->data;
     if (!flags->flows.empty()) config.flows_dir = flags->flows;
+    if (!flags->tables.empty()) config.tables_dir = flags->tables;
     if (!flags->token.empty()) config.token = flags->token;
     if (flags->threads >= 0) config.threads = flags->threads;
     server::Server server(std::move(config));
+    server::Server::CatchStopSignals();
     if (auto st = server.Start(); !st) {
       std::fprintf(stderr, "runnel serve: %s\n", st.error().ToString().c_str());
       exit_code = 1;

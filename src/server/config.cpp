@@ -67,6 +67,8 @@ Status LoadConfigFile(const std::string& path, ServerConfig& c) {
       RUNNEL_TRY_STATUS(Read(path, v, key, c.data_dir));
     } else if (key == "flows") {
       RUNNEL_TRY_STATUS(Read(path, v, key, c.flows_dir));
+    } else if (key == "tables") {
+      RUNNEL_TRY_STATUS(Read(path, v, key, c.tables_dir));
     } else if (key == "token") {
       RUNNEL_TRY_STATUS(Read(path, v, key, c.token));
     } else if (key == "retention_days") {
@@ -106,12 +108,24 @@ Status LoadConfigFile(const std::string& path, ServerConfig& c) {
         else if (k == "sync_response_seconds") st = Read(path, s.second, k, c.runs.sync_response_seconds);
         else if (k == "max_in_flight_runs") st = Read(path, s.second, k, c.runs.max_in_flight);
         else if (k == "recent_stateless_runs") st = Read(path, s.second, k, c.runs.recent_stateless);
+        else if (k == "table_max_page_size") st = Read(path, s.second, k, c.tables.max_page_size);
+        else if (k == "table_max_count") st = Read(path, s.second, k, c.tables.max_count);
+        else if (k == "table_change_retention_days") st = Read(path, s.second, k, c.tables.change_retention_days);
+        else if (k == "table_max_filter_chars") st = Read(path, s.second, k, c.tables.query.max_filter_chars);
+        else if (k == "trigger_max_hops") st = Read(path, s.second, k, c.change_triggers.max_hops);
+        else if (k == "trigger_skip_history_per_minute") st = Read(path, s.second, k, c.change_triggers.skip_history_per_minute);
         else
           return ConfigError(path, s.first, "unknown setting 'limits." + k +
                                                 "' (known: max_body_bytes, max_header_bytes, idle_timeout_seconds, "
                                                 "request_timeout_seconds, sync_response_seconds, max_in_flight_runs, "
-                                                "recent_stateless_runs)");
+                                                "recent_stateless_runs, table_max_page_size, table_max_count, "
+                                                "table_change_retention_days, table_max_filter_chars, "
+                                                "trigger_max_hops, trigger_skip_history_per_minute)");
         RUNNEL_TRY_STATUS(std::move(st));
+        if (c.tables.max_page_size < 1 || c.tables.max_count < 1 || c.tables.change_retention_days < 1 ||
+            c.tables.query.max_filter_chars < 1 || c.change_triggers.max_hops < 1) {
+          return ConfigError(path, s.second, "'limits." + k + "' must be at least 1");
+        }
       }
     } else if (key == "testing") {
       for (const auto& s : v) {
@@ -126,7 +140,7 @@ Status LoadConfigFile(const std::string& path, ServerConfig& c) {
       }
     } else {
       return ConfigError(path, kv.first, "unknown setting '" + key +
-                                             "' (known: listen, threads, data, flows, token, retention_days, store, "
+                                             "' (known: listen, threads, data, flows, tables, token, retention_days, store, "
                                              "schedules, limits, testing)");
     }
   }
@@ -137,6 +151,7 @@ Status ApplyEnvironment(ServerConfig& c) {
   if (const char* v = std::getenv("RUNNEL_LISTEN"); v && *v) RUNNEL_TRY_STATUS(ParseListen(v, c));
   if (const char* v = std::getenv("RUNNEL_DATA"); v && *v) c.data_dir = v;
   if (const char* v = std::getenv("RUNNEL_FLOWS"); v && *v) c.flows_dir = v;
+  if (const char* v = std::getenv("RUNNEL_TABLES"); v && *v) c.tables_dir = v;
   if (const char* v = std::getenv("RUNNEL_TOKEN"); v && *v) c.token = v;
   if (const char* v = std::getenv("RUNNEL_THREADS"); v && *v) {
     int n = 0;

@@ -6,8 +6,10 @@
 #include <string>
 
 #include "base/result.h"
+#include "server/change_dispatcher.h"
 #include "server/http_server.h"
 #include "server/run_manager.h"
+#include "tables/table_store.h"
 
 namespace runnel::server {
 
@@ -17,6 +19,7 @@ struct ServerConfig {
   int threads = 0;                 // 0: one per core
   std::string data_dir = "runnel-data";
   std::string flows_dir;           // deployed at start when set
+  std::string tables_dir;          // table definitions applied at start when set
   std::string token;               // management API token; generated into data_dir when empty
   bool sync_full = false;          // store: flush to disk on every commit
   int retention_days = 30;
@@ -25,12 +28,14 @@ struct ServerConfig {
   int64_t start_micros = 0;        // with manual_clock: where the clock starts (0: now)
   HttpLimits http;
   RunManagerOptions runs;
+  tables::TableStoreOptions tables;
+  ChangeDispatcherOptions change_triggers;
 };
 
 // Reads a YAML configuration file into `config` (unknown keys are errors naming the key).
 Status LoadConfigFile(const std::string& path, ServerConfig& config);
 
-// Applies RUNNEL_LISTEN, RUNNEL_DATA, RUNNEL_FLOWS, RUNNEL_TOKEN, RUNNEL_THREADS.
+// Applies RUNNEL_LISTEN, RUNNEL_DATA, RUNNEL_FLOWS, RUNNEL_TABLES, RUNNEL_TOKEN, RUNNEL_THREADS.
 Status ApplyEnvironment(ServerConfig& config);
 
 // "127.0.0.1:7070", ":7070" or "7070".

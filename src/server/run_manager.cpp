@@ -789,7 +789,8 @@ Result<size_t> RunManager::ResumeAll(FlowRegistry& flows) {
     }
     Launch(active, std::move(replay));
   }
-  for (auto& [request, active] : waiting) {
+  for (auto& [request, queued] : waiting) {
+    std::shared_ptr<Active> active = queued;  // clang 14 cannot capture a structured binding
     auto start = [this, active](bool) {
       active->thread->Post([this, active] {
         QueueWrite(*active->thread,

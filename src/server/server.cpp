@@ -11,12 +11,15 @@
 
 #include "connectors/http/curl_http_client.h"
 #include "connectors/http/http_action.h"
+#include "connectors/tables/dataverse_actions.h"
 #include "engine/actions/workflow.h"
 #include "engine/child_flows.h"
 #include "json/lookup.h"
+#include "server/change_dispatcher.h"
 #include "server/http_server.h"
 #include "server/management_api.h"
 #include "server/schedule_runner.h"
+#include "server/table_api.h"
 #include "server/trigger_endpoint.h"
 #include "server/url_query.h"
 #include "store/sqlite_store.h"
@@ -87,6 +90,9 @@ struct Server::Impl {
   std::unique_ptr<ScheduleRunner> schedules;
   std::unique_ptr<TriggerEndpoint> triggers;
   std::unique_ptr<ManagementApi> management;
+  std::unique_ptr<tables::TableStore> tables;
+  std::unique_ptr<TableApi> table_api;
+  std::unique_ptr<ChangeDispatcher> change_dispatcher;
   std::unique_ptr<HttpServer> http;
   std::string token;
   bool started = false;
@@ -103,7 +109,8 @@ void Server::Impl::Route(HttpRequest&& req, std::shared_ptr<Responder> r, IoThre
       Series("runnel_http_requests_total", {{"route", "management"}}),
       Series("runnel_http_requests_total", {{"route", "health"}}),
       Series("runnel_http_requests_total", {{"route", "metrics"}}),
-      Series("runnel_http_requests_total", {{"route", "other"}})};
+      Series("runnel_http_requests_total", {{"route", "other"}}),
+      Series("runnel_http_requests_total", {{"route", "tables"}})};
   auto seg = SplitPath(req.path);
   const std::string* route = &kRoutes[4];
   if (!seg.empty() && seg[0] == "api") {
@@ -112,10 +119,15 @@ void Server::Impl::Route(HttpRequest&& req, std::shared_ptr<Responder> r, IoThre
     if (seg.empty()) {
       r->Send(HttpResponse::Error(404, "NotFound", "no endpoint at /api"));
     } else if (seg[0] == "data") {
-      r->Send(HttpResponse::Error(404, "NotFound", "the table API (/api/data/v9.2) is not available in this version"));
+      route = &kRoutes[5];
+      seg.erase(seg.begin());
+      table_api->HandleData(std::move(req), seg, std::move(r), thread);
     } else {
       triggers->Handle(std::move(req), seg, std::move(r), thread);
     }
+  } else if (seg.size() >= 2 && seg[0] == "management" && seg[1] == "tables") {
+    route = &kRoutes[1];
+    table_api->HandleDefinitions(std::move(req), seg, std::move(r), thread);
   } else if (!seg.empty() && seg[0] == "management") {
     route = &kRoutes[1];
     seg.erase(seg.begin());
@@ -145,6 +157,7 @@ void Server::Impl::ScheduleRetention() {
     if (deleted) std::fprintf(stderr, "runnel: retention deleted %lld runs\n", static_cast<long long>(deleted));
     return Ok();
   }, nullptr);
+  store->Write(tables->RetentionWrite(now), nullptr);
   threads[0]->PostAt(now + int64_t{86400} * 1000000, [this] { ScheduleRetention(); }, /*keeps_alive=*/false);
 }
 
@@ -240,6 +253,14 @@ Status Server::Start() {
   ManagementContext cx{m.flows, *m.runs, *m.schedules, *m.store, *m.clock, m.manual_clock.get(), m.thread_ptrs, m.token,
                        c.host + ":" + std::to_string(c.port)};
   m.management = std::make_unique<ManagementApi>(std::move(cx));
+  m.tables = std::make_unique<tables::TableStore>(*m.store, *m.clock, c.tables);
+  RUNNEL_TRY_STATUS(m.tables->Load());
+  m.table_api = std::make_unique<TableApi>(TableApiContext{*m.tables, m.token, c.host + ":" + std::to_string(c.port)});
+  // The built-in tables are the Dataverse connector's default connection.
+  connectors::RegisterDataverseTableActions(*m.handlers, *m.tables,
+                                            "http://" + c.host + ":" + std::to_string(c.port) + "/api/data/v9.2/");
+  m.change_dispatcher = std::make_unique<ChangeDispatcher>(*m.store, *m.tables, m.flows, *m.runs, *m.metrics,
+                                                           m.thread_ptrs, c.change_triggers);
   m.metrics->AddGauge("runnel_runs_in_flight", [runs = m.runs.get()] { return static_cast<double>(runs->in_flight()); });
   m.metrics->AddGauge("runnel_store_pending_writes", [s = m.store.get()] { return static_cast<double>(s->PendingWrites()); });
 
@@ -253,7 +274,10 @@ Status Server::Start() {
   // flow is armed twice (two schedules of one flow would both fire its first tick, and the
   // loser would record that tick as Skipped for overlapping the winner's run).
   for (const auto& f : m.flows.All()) m.schedules->Refresh(f->name, f);
+  RUNNEL_TRY_STATUS(m.table_api->DeployDirectory(c.tables_dir));
   RUNNEL_TRY_STATUS(m.DeployDirectory());
+  // After the resume: a change whose run was started before a crash is claimed, not restarted.
+  RUNNEL_TRY_STATUS(m.change_dispatcher->Start());
 
   m.ScheduleRetention();
 
@@ -273,10 +297,14 @@ Status Server::Start() {
 uint16_t Server::port() const { return impl_->http ? impl_->http->port() : 0; }
 const std::string& Server::token() const { return impl_->token; }
 
-void Server::RunUntilSignal() {
+void Server::CatchStopSignals() {
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGPIPE, SIG_IGN);
+}
+
+void Server::RunUntilSignal() {
+  CatchStopSignals();
   while (!g_stop_requested.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   std::fprintf(stderr, "runnel: stopping\n");
   Stop();
@@ -288,6 +316,7 @@ void Server::Stop(int grace_seconds) {
   m.started = false;
   m.http->StopAccepting();
   m.schedules->StopAll();
+  m.change_dispatcher->Stop();
   if (!m.runs->WaitUntilSafeToStop(grace_seconds)) {
     std::fprintf(stderr, "runnel: stopped with runs still working; stateful ones resume at the next start\n");
   } else if (m.runs->in_flight() > 0) {

@@ -23,6 +23,9 @@ class Server {
 
   Status Start();
   uint16_t port() const;
+  // SIGINT and SIGTERM request a stop (RunUntilSignal acts on it); call before Start() so that a
+  // signal arriving while the server starts is not fatal.
+  static void CatchStopSignals();
   // Blocks until SIGINT/SIGTERM, then stops.
   void RunUntilSignal();
   void Stop(int grace_seconds = 10);

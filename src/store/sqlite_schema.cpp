@@ -59,7 +59,50 @@ CREATE TABLE trigger_events (
 CREATE INDEX trigger_events_by_flow ON trigger_events (flow, id);
 )sql";
 
-constexpr const char* kMigrations[] = {kVersion1};
+// The table store: definitions of user tables and the change feed. The user tables themselves
+// (t_<logical name>) are created by tables/ through Sql, from their definitions.
+constexpr const char* kVersion2 = R"sql(
+CREATE TABLE table_definitions (
+  logical_name TEXT PRIMARY KEY COLLATE NOCASE,
+  version INTEGER NOT NULL,
+  document TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  modified INTEGER NOT NULL);
+CREATE TABLE changes (
+  seq INTEGER PRIMARY KEY,
+  time INTEGER NOT NULL,
+  table_name TEXT NOT NULL,
+  row_id TEXT NOT NULL,
+  message TEXT NOT NULL,
+  post_image TEXT NOT NULL,
+  pre_image TEXT NOT NULL,
+  columns_present TEXT NOT NULL,
+  columns_changed TEXT NOT NULL,
+  origin_flow TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  hop_count INTEGER NOT NULL,
+  suppress_callbacks INTEGER NOT NULL);
+CREATE INDEX changes_by_table ON changes (table_name, seq);
+CREATE TABLE counters (
+  name TEXT PRIMARY KEY,
+  value INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO counters (name, value) VALUES ('change_seq', 0), ('change_floor', 0);
+)sql";
+
+// The change trigger's claims: one row per run a change started, written in the run's start
+// transaction, so a change dispatched again after a crash never starts it twice. Rows at or
+// before the dispatcher's cursor (counters 'trigger_cursor') are deleted as it moves on.
+constexpr const char* kVersion3 = R"sql(
+CREATE TABLE change_claims (
+  flow TEXT NOT NULL,
+  trigger TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  item INTEGER NOT NULL,
+  run_id TEXT NOT NULL,
+  PRIMARY KEY (seq, flow, trigger, item)) WITHOUT ROWID;
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3};
 
 }  // namespace
 

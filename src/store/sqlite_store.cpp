@@ -11,6 +11,7 @@
 
 #include "store/sqlite_db.h"
 #include "store/sqlite_schema.h"
+#include "store/sqlite_sql.h"
 
 namespace runnel::store {
 namespace {
@@ -35,7 +36,7 @@ RunRow ReadRun(const Statement& s) {
 
 class SqliteTransaction final : public Transaction {
  public:
-  explicit SqliteTransaction(Database& db) : db_(db) {}
+  SqliteTransaction(Database& db, SqliteSql& sql) : db_(db), sql_(sql) {}
 
   Status PutFlowVersion(const FlowRecord& f) override {
     RUNNEL_TRY(v, db_.Prepare("INSERT INTO flow_versions (name, version, created, document) VALUES (?, ?, ?, ?)"));
@@ -139,14 +140,74 @@ class SqliteTransaction final : public Transaction {
     return runs;
   }
 
+  Sql& sql() override { return sql_; }
+
+  Status PutTableDefinition(const TableDefinitionRecord& t) override {
+    RUNNEL_TRY(s, db_.Prepare("INSERT INTO table_definitions (logical_name, version, document, created, modified) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (logical_name) DO UPDATE SET "
+                              "version = ?2, document = ?3, modified = ?5"));
+    return s->Bind(1, t.logical_name).Bind(2, t.version).Bind(3, t.document).Bind(4, t.created_micros)
+        .Bind(5, t.modified_micros)
+        .Run();
+  }
+
+  Result<int64_t> NextChangeSeq() override {
+    RUNNEL_TRY(s, db_.Prepare("UPDATE counters SET value = value + 1 WHERE name = 'change_seq' RETURNING value"));
+    RUNNEL_TRY(row, s->Step());
+    if (!row) return Error("StoreError", "the change sequence counter is missing");
+    int64_t seq = s->Int(0);
+    RUNNEL_TRY_STATUS(s->Run());
+    return seq;
+  }
+
+  Status AppendChange(const ChangeRecord& c) override {
+    RUNNEL_TRY(s, db_.Prepare("INSERT INTO changes (seq, time, table_name, row_id, message, post_image, pre_image, "
+                              "columns_present, columns_changed, origin_flow, run_id, hop_count, suppress_callbacks) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    return s->Bind(1, c.seq)
+        .Bind(2, c.time_micros)
+        .Bind(3, c.table)
+        .Bind(4, c.row_id)
+        .Bind(5, c.message)
+        .Bind(6, c.post_image)
+        .Bind(7, c.pre_image)
+        .Bind(8, c.columns_present)
+        .Bind(9, c.columns_changed)
+        .Bind(10, c.origin_flow)
+        .Bind(11, c.run_id)
+        .Bind(12, c.hop_count)
+        .Bind(13, int64_t{c.suppress_callbacks})
+        .Run();
+  }
+
+  Result<int64_t> DeleteChangesBefore(int64_t micros) override {
+    // Sequence numbers grow with time, so the records to delete are a prefix: find where it
+    // ends by walking from the start (no index on time for a once-a-day job).
+    RUNNEL_TRY(first_kept, db_.Prepare("SELECT COALESCE((SELECT seq FROM changes WHERE time >= ? ORDER BY seq LIMIT 1), "
+                                       "(SELECT value FROM counters WHERE name = 'change_seq') + 1)"));
+    first_kept->Bind(1, micros);
+    RUNNEL_TRY(row, first_kept->Step());
+    int64_t cutoff = row ? first_kept->Int(0) : 0;
+    first_kept.reset();
+    RUNNEL_TRY(d, db_.Prepare("DELETE FROM changes WHERE seq < ?"));
+    RUNNEL_TRY_STATUS(d->Bind(1, cutoff).Run());
+    int64_t deleted = d->Changes();
+    if (deleted > 0) {
+      RUNNEL_TRY(f, db_.Prepare("UPDATE counters SET value = MAX(value, ?) WHERE name = 'change_floor'"));
+      RUNNEL_TRY_STATUS(f->Bind(1, cutoff - 1).Run());
+    }
+    return deleted;
+  }
+
  private:
   static Error NotFound(const std::string& name) { return Error("FlowNotFound", "no flow named '" + name + "'"); }
   Database& db_;
+  SqliteSql& sql_;
 };
 
 class SqliteReadView final : public ReadView {
  public:
-  explicit SqliteReadView(Database& db) : db_(db) {}
+  SqliteReadView(Database& db, SqliteSql& sql) : db_(db), sql_(sql) {}
 
   Result<std::vector<FlowRecord>> ListFlows() override { return Flows(""); }
 
@@ -234,6 +295,56 @@ class SqliteReadView final : public ReadView {
     return row ? s->Int(0) : 0;
   }
 
+  Sql& sql() override { return sql_; }
+
+  Result<std::vector<TableDefinitionRecord>> ListTableDefinitions() override {
+    RUNNEL_TRY(s, db_.Prepare("SELECT logical_name, version, document, created, modified FROM table_definitions "
+                              "ORDER BY logical_name"));
+    std::vector<TableDefinitionRecord> out;
+    while (true) {
+      RUNNEL_TRY(row, s->Step());
+      if (!row) break;
+      out.push_back({s->Text(0), s->Int(1), s->Text(2), s->Int(3), s->Int(4)});
+    }
+    return out;
+  }
+
+  Result<std::vector<ChangeRecord>> ReadChanges(int64_t after_seq, int limit, const std::string& table) override {
+    RUNNEL_TRY(s, db_.Prepare("SELECT seq, time, table_name, row_id, message, post_image, pre_image, columns_present, "
+                              "columns_changed, origin_flow, run_id, hop_count, suppress_callbacks FROM changes "
+                              "WHERE seq > ?1 AND (?2 = '' OR table_name = ?2) ORDER BY seq LIMIT ?3"));
+    s->Bind(1, after_seq).Bind(2, table).Bind(3, int64_t{limit});
+    std::vector<ChangeRecord> out;
+    while (true) {
+      RUNNEL_TRY(row, s->Step());
+      if (!row) break;
+      ChangeRecord c;
+      c.seq = s->Int(0);
+      c.time_micros = s->Int(1);
+      c.table = s->Text(2);
+      c.row_id = s->Text(3);
+      c.message = s->Text(4);
+      c.post_image = s->Text(5);
+      c.pre_image = s->Text(6);
+      c.columns_present = s->Text(7);
+      c.columns_changed = s->Text(8);
+      c.origin_flow = s->Text(9);
+      c.run_id = s->Text(10);
+      c.hop_count = s->Int(11);
+      c.suppress_callbacks = s->Int(12) != 0;
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
+
+  Result<ChangeBounds> GetChangeBounds() override {
+    RUNNEL_TRY(s, db_.Prepare("SELECT (SELECT value FROM counters WHERE name = 'change_floor'), "
+                              "(SELECT value FROM counters WHERE name = 'change_seq')"));
+    RUNNEL_TRY(row, s->Step());
+    if (!row) return ChangeBounds{};
+    return ChangeBounds{s->Int(0), s->Int(1)};
+  }
+
  private:
   Result<std::vector<FlowRecord>> Flows(const std::string& name) {
     RUNNEL_TRY(s, db_.Prepare(
@@ -271,6 +382,15 @@ class SqliteReadView final : public ReadView {
   }
 
   Database& db_;
+  SqliteSql& sql_;
+};
+
+// Every statement fails once the store is closed.
+class ClosedSql final : public Sql {
+ public:
+  Result<int64_t> Execute(std::string_view, std::span<const SqlValue>) override { return Closed(); }
+  Result<SqlRows> Query(std::string_view, std::span<const SqlValue>) override { return Closed(); }
+  static Error Closed() { return Error("StoreClosed", "the store is closed (the server is shutting down)"); }
 };
 
 // Every read fails the same way once the store is closed.
@@ -287,12 +407,19 @@ class ClosedReadView final : public ReadView {
   Result<std::vector<JournalEntry>> ReadJournal(const std::string&) override { return Closed(); }
   Result<std::vector<TriggerEvent>> ListTriggerEvents(const std::string&, int) override { return Closed(); }
   Result<int64_t> LastTick(const std::string&, const std::string&) override { return Closed(); }
+  Sql& sql() override { return sql_; }
+  Result<std::vector<TableDefinitionRecord>> ListTableDefinitions() override { return Closed(); }
+  Result<std::vector<ChangeRecord>> ReadChanges(int64_t, int, const std::string&) override { return Closed(); }
+  Result<ChangeBounds> GetChangeBounds() override { return Closed(); }
+
+ private:
+  ClosedSql sql_;
 };
 
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::unique_ptr<Database> db, SqliteOptions options)
-      : db_(std::move(db)), options_(options), thread_([this] { Loop(); }) {}
+      : db_(std::move(db)), sql_(db_->handle()), options_(options), thread_([this] { Loop(); }) {}
   ~SqliteStore() override { Close(); }
 
   void Write(WriteFn fn, DoneFn done) override {
@@ -344,7 +471,7 @@ class SqliteStore final : public Store {
 
   void Loop() {
     pthread_setname_np(pthread_self(), "runnel-store");
-    SqliteReadView view(*db_);
+    SqliteReadView view(*db_, sql_);
     std::deque<Task> tasks;
     while (true) {
       {
@@ -381,7 +508,7 @@ class SqliteStore final : public Store {
     if (begun) {
       // Optimistically without savepoints (they cost as much as a small write); only when a
       // write fails is the batch rolled back and applied again, each write in its own savepoint.
-      SqliteTransaction tx(*db_);
+      SqliteTransaction tx(*db_, sql_);
       bool all_ok = true;
       for (auto& w : batch) {
         if (!w.fn(tx)) {
@@ -428,6 +555,7 @@ class SqliteStore final : public Store {
   }
 
   std::unique_ptr<Database> db_;
+  SqliteSql sql_;  // after db_: finalizes its statements before the connection closes
   SqliteOptions options_;
   std::mutex mu_;
   std::condition_variable cv_;

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "store/sql.h"
 
 namespace runnel::store {
 
@@ -87,6 +88,41 @@ struct TriggerEvent {
   std::string run_id;
 };
 
+// One committed write to a row of a user table (tables/change_feed.h gives it its typed form).
+// Written in the same transaction as the row, so a row change and its record commit together.
+// `seq` orders every change of the store; it is also the row's `versionnumber` after the write.
+struct ChangeRecord {
+  int64_t seq = 0;
+  int64_t time_micros = 0;
+  std::string table;             // logical name
+  std::string row_id;
+  std::string message;           // "Create", "Update" or "Delete"
+  std::string post_image;        // the row after the write as a JSON object; empty for Delete
+  std::string pre_image;         // the row before the write as a JSON object; empty for Create
+  std::string columns_present;   // JSON array of the columns the request carried
+  std::string columns_changed;   // JSON array of the columns whose value changed
+  // The writer's causal context (DESIGN.md "Loop guard").
+  std::string origin_flow;
+  std::string run_id;
+  int64_t hop_count = 0;
+  bool suppress_callbacks = false;
+};
+
+// The change feed's extent: records with floor < seq <= last are kept; retention raises floor.
+struct ChangeBounds {
+  int64_t floor = 0;
+  int64_t last = 0;
+};
+
+// A user table's definition as deployed (tables/table_schema.h reads the document).
+struct TableDefinitionRecord {
+  std::string logical_name;
+  int64_t version = 0;
+  std::string document;          // JSON
+  int64_t created_micros = 0;
+  int64_t modified_micros = 0;
+};
+
 class Transaction {
  public:
   virtual ~Transaction() = default;
@@ -108,6 +144,18 @@ class Transaction {
   virtual Status AddTriggerEvent(const TriggerEvent& event) = 0;
   // Retention: runs that ended before `micros` (their journals, ticks and trigger events too).
   virtual Result<int64_t> DeleteHistoryBefore(int64_t micros) = 0;
+
+  // Tables (tables/). Statements over the user tables, built from their schemas.
+  virtual Sql& sql() = 0;
+  // Creates or replaces the definition of `logical_name`.
+  virtual Status PutTableDefinition(const TableDefinitionRecord& table) = 0;
+  // The next change sequence number (each call takes one; rolled back with the transaction).
+  virtual Result<int64_t> NextChangeSeq() = 0;
+  // Appends a change record; `change.seq` must come from NextChangeSeq in this transaction.
+  virtual Status AppendChange(const ChangeRecord& change) = 0;
+  // Retention of the change feed: deletes records written before `micros` and raises the
+  // floor past them. Returns how many were deleted.
+  virtual Result<int64_t> DeleteChangesBefore(int64_t micros) = 0;
 };
 
 class ReadView {
@@ -124,6 +172,14 @@ class ReadView {
   virtual Result<std::vector<TriggerEvent>> ListTriggerEvents(const std::string& flow, int limit) = 0;
   // The latest claimed tick of a schedule, or 0.
   virtual Result<int64_t> LastTick(const std::string& flow, const std::string& trigger) = 0;
+
+  // Tables (tables/).
+  virtual Sql& sql() = 0;
+  virtual Result<std::vector<TableDefinitionRecord>> ListTableDefinitions() = 0;
+  // Change records with seq > `after_seq`, in seq order, at most `limit`; only those of
+  // `table` when it is not empty.
+  virtual Result<std::vector<ChangeRecord>> ReadChanges(int64_t after_seq, int limit, const std::string& table) = 0;
+  virtual Result<ChangeBounds> GetChangeBounds() = 0;
 };
 
 class Store {

@@ -13,5 +13,8 @@ inline constexpr char kInvalidRecurrence[] = "InvalidRecurrence";
 // A recurrence member that exists in Azure's API model but that Runnel does not implement
 // (schedule.monthlyOccurrences): refused rather than silently firing at other times.
 inline constexpr char kUnsupportedRecurrence[] = "UnsupportedRecurrence";
+// A Dataverse change trigger (SubscribeWebhookTrigger) whose subscriptionRequest parameters are
+// missing, mistyped or out of range (a message code outside 1-7, a malformed filterexpression).
+inline constexpr char kInvalidSubscription[] = "InvalidChangeSubscription";
 
 }  // namespace runnel::triggers::errc
