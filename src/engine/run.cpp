@@ -312,9 +312,30 @@ void RunImpl::RunHandler(const std::shared_ptr<Frame>& f, size_t i) {
   }
   auto call = std::make_shared<CallImpl>(shared_from_this(), f, i);
   f->slots[i].call = call;
+  // Abandon() needs the calls in flight; expired entries are dropped as the list grows.
+  if (calls_.size() >= 2 * calls_pruned_at_ + 16) {
+    std::erase_if(calls_, [](const std::weak_ptr<CallImpl>& c) { return c.expired(); });
+    calls_pruned_at_ = calls_.size();
+  }
+  calls_.push_back(call);
   running_calls_.insert(call.get());
   ArmTimeout(f, i);
   handler->Execute(call);
+}
+
+void RunImpl::Abandon() {
+  // A call in flight and its frame refer to each other (the frame's slot holds the call until it
+  // finishes); unlink them, then drop the rest.
+  for (const auto& weak : calls_) {
+    if (auto call = weak.lock()) call->Unlink();
+  }
+  calls_.clear();
+  root_.reset();
+  work_.clear();
+  done_ = nullptr;
+  options_.journal.reset();
+  options_.on_action_started = nullptr;
+  options_.on_action_finished = nullptr;
 }
 
 void RunImpl::ArmTimeout(const std::shared_ptr<Frame>& f, size_t i) {

@@ -83,6 +83,12 @@ class Run {
 
   // Cancels the run: running actions are cancelled, pending ones skipped; status Cancelled.
   virtual void Cancel() = 0;
+
+  // Lets go of an unfinished run without finishing it (a server stopping with a durable run
+  // parked in a Wait): drops its frames and callbacks, which refer back to the run, so nothing
+  // leaks. Nothing is reported or journaled; the run resumes from its journal elsewhere.
+  // Only once the run's scheduler has stopped.
+  virtual void Abandon() = 0;
 };
 
 }  // namespace runnel::engine

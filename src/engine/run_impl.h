@@ -79,6 +79,7 @@ class RunImpl final : public Run, public RunServices, public std::enable_shared_
   // Run
   void Start(boost::json::value trigger_record, std::function<void(RunResult)> done) override;
   void Cancel() override;
+  void Abandon() override;
 
   // RunServices
   boost::json::value* FindVariable(std::string_view name) override;
@@ -177,6 +178,8 @@ class RunImpl final : public Run, public RunServices, public std::enable_shared_
   std::set<CallImpl*> running_calls_;
 
   std::shared_ptr<Frame> root_;
+  std::vector<std::weak_ptr<CallImpl>> calls_;  // handlers started (for Abandon)
+  size_t calls_pruned_at_ = 0;
   std::deque<std::function<void()>> work_;
   bool pumping_ = false;
   int64_t start_micros_ = 0;
@@ -199,6 +202,11 @@ class CallImpl final : public ActionCall {
  public:
   CallImpl(std::shared_ptr<RunImpl> run, std::shared_ptr<Frame> frame, size_t index)
       : run_(std::move(run)), frame_(std::move(frame)), index_(index) {}
+  // Abandon(): the frame lets go of this call, and the call of its frame.
+  void Unlink() {
+    if (frame_ && index_ < frame_->slots.size()) frame_->slots[index_].call.reset();
+    if (frame_) frame_->on_done = nullptr;
+  }
 
   const flow::Action& action() const override { return *frame_->container->actions[index_]; }
   Scheduler& scheduler() override { return run_->scheduler(); }

@@ -804,6 +804,15 @@ Result<size_t> RunManager::ResumeAll(FlowRegistry& flows) {
   return resumed;
 }
 
+void RunManager::AbandonInFlight() {
+  std::lock_guard lock(mu_);
+  for (auto& [id, active] : active_) {
+    if (active->run) active->run->Abandon();
+    active->run.reset();
+  }
+  active_.clear();
+}
+
 bool RunManager::WaitUntilSafeToStop(int seconds) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   while (unsafe_to_stop_.load(std::memory_order_relaxed) > 0) {

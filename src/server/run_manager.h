@@ -92,6 +92,9 @@ class RunManager {
   // stateless run is in flight and no stateful run is executing an action other than a Wait
   // (a stateful run parked in a Wait resumes at the next start with its due time).
   bool WaitUntilSafeToStop(int seconds);
+  // After the threads stopped: lets go of the runs still in flight (their state is in the
+  // store). A run and its journal refer to each other until the run ends; this breaks that.
+  void AbandonInFlight();
 
  private:
   struct Active;

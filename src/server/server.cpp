@@ -325,6 +325,7 @@ void Server::Stop(int grace_seconds) {
   }
   m.http->CloseAll();
   for (auto& t : m.threads) t->Stop();
+  m.runs->AbandonInFlight();
   m.store->Close();
 }
 
