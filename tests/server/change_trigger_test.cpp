@@ -52,17 +52,6 @@ std::string ConnectorAction(const std::string& operation, const std::string& par
 
 class ChangeTriggerTest : public ServerTest {
  protected:
-  HttpAnswer Data(const std::string& method, const std::string& path, const std::string& body = "",
-                  std::vector<std::string> headers = {}) {
-    HttpCall call;
-    call.method = method;
-    call.url = Url("/api/data/v9.2/" + path);
-    call.body = body;
-    call.headers = {std::string("Authorization: Bearer ") + kToken, "Accept: application/json"};
-    if (!body.empty()) call.headers.push_back("Content-Type: application/json");
-    for (auto& h : headers) call.headers.push_back(std::move(h));
-    return Send(call);
-  }
   void DefineTable(const std::string& name, const std::string& definition) {
     HttpCall call;
     call.method = "PUT";

@@ -101,6 +101,18 @@ void ServerTest::RestartServer(bool crash, int64_t downtime_seconds) {
   ASSERT_TRUE(server_->Start());
 }
 
+HttpAnswer ServerTest::Data(const std::string& method, const std::string& path, const std::string& body,
+                           std::vector<std::string> headers) {
+  HttpCall call;
+  call.method = method;
+  call.url = Url("/api/data/v9.2/" + path);
+  call.body = body;
+  call.headers = {std::string("Authorization: Bearer ") + kToken, "Accept: application/json", "OData-Version: 4.0"};
+  if (!body.empty()) call.headers.push_back("Content-Type: application/json");
+  for (auto& h : headers) call.headers.push_back(std::move(h));
+  return Send(call);
+}
+
 HttpAnswer ServerTest::Api(const std::string& method, const std::string& path, const std::string& body) {
   HttpCall call;
   call.method = method;

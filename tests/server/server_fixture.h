@@ -48,6 +48,9 @@ class ServerTest : public ::testing::Test {
 
   // The management API with the bearer token.
   HttpAnswer Api(const std::string& method, const std::string& path, const std::string& body = "");
+  // A table Web API call (/api/data/v9.2/PATH) with the token and the usual OData headers.
+  HttpAnswer Data(const std::string& method, const std::string& path, const std::string& body = "",
+                  std::vector<std::string> headers = {});
   // The trigger's signed URL from listCallbackUrl (`key_type` "" or "Secondary").
   std::string CallbackUrl(const std::string& flow, const std::string& trigger = "manual",
                           const std::string& key_type = "");

@@ -36,18 +36,6 @@ columns:
 
 class TableApiTest : public ServerTest {
  protected:
-  // A Web API call with the token and the usual OData headers.
-  HttpAnswer Data(const std::string& method, const std::string& path, const std::string& body = "",
-                  std::vector<std::string> headers = {}) {
-    HttpCall call;
-    call.method = method;
-    call.url = Url("/api/data/v9.2/" + path);
-    call.body = body;
-    call.headers = {std::string("Authorization: Bearer ") + kToken, "Accept: application/json", "OData-Version: 4.0"};
-    if (!body.empty()) call.headers.push_back("Content-Type: application/json");
-    for (auto& h : headers) call.headers.push_back(std::move(h));
-    return Send(call);
-  }
   HttpAnswer Put(const std::string& path, const std::string& body, const std::string& content_type) {
     HttpCall call;
     call.method = "PUT";
