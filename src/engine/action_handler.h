@@ -63,6 +63,8 @@ class RunServices {
   virtual const std::string& flow_name() const = 0;
   // How many Workflow actions deep this run is (0 for a run started by a trigger).
   virtual int call_depth() const = 0;
+  // How many trigger -> run -> write steps led to this run (RunOptions::causal_hops).
+  virtual int causal_hops() const = 0;
 };
 
 class ActionCall {

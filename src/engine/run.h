@@ -39,6 +39,9 @@ struct RunOptions {
   int foreach_concurrency = 20;  // default degree of parallelism (§9)
   int max_foreach_items = 100000;
   int call_depth = 0;  // Workflow-action nesting of this run (child flows get parent + 1)
+  // How many trigger -> run -> write steps led to this run (the change trigger's loop guard
+  // counts them); the runner sets it from the trigger, and a child flow inherits its parent's.
+  int causal_hops = 0;
   // Called when a Response action runs (the server answers its caller right then).
   std::function<void(const boost::json::value& response)> on_response;
   // Stateful runs: where completions are made durable before the run acts on them (journal.h).

@@ -90,6 +90,7 @@ class RunImpl final : public Run, public RunServices, public std::enable_shared_
   const std::string& client_tracking_id() const override { return options_.client_tracking_id; }
   const std::string& flow_name() const override { return options_.flow_name; }
   int call_depth() const override { return options_.call_depth; }
+  int causal_hops() const override { return options_.causal_hops; }
 
   // --- graph (run.cpp) ---
   std::shared_ptr<Frame> NewFrame(const flow::Container& c, std::shared_ptr<Frame> parent,

@@ -10,6 +10,7 @@
 #include "expr/codec.h"
 #include "json/lookup.h"
 #include "json/serialize.h"
+#include "triggers/change_subscription.h"
 
 namespace runnel::server {
 namespace bj = boost::json;
@@ -409,6 +410,7 @@ void RunManager::Launch(std::shared_ptr<Active> active, std::shared_ptr<const en
     o.flow_name = active->flow->name;
     o.client_tracking_id = active->tracking_id;
     o.start_micros = active->start_micros;
+    o.causal_hops = triggers::RunHopCount(active->trigger_record);
     o.replay = std::move(replay);
     o.full_record = !active->flow->stateless;  // stateless runs keep no history
     bool stateful = !active->flow->stateless;

@@ -259,4 +259,18 @@ bj::value ChangeTriggerOutputs(const ChangeSubscription& sub, const tables::Chan
   return bj::object{{"headers", std::move(headers)}, {"body", std::move(body)}};
 }
 
+int RunHopCount(const bj::value& trigger_record) {
+  const bj::value* v = &trigger_record;
+  for (std::string_view key : {std::string_view("outputs"), std::string_view("headers"),
+                               std::string_view(tables::kHopCountHeader)}) {
+    v = v->is_object() ? json::FindMember(v->get_object(), key) : nullptr;
+    if (!v) return 0;
+  }
+  if (!v->is_string()) return 0;
+  std::string_view s = v->get_string();
+  int n = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  return ec == std::errc() && end == s.data() + s.size() && n >= 0 ? n : 0;
+}
+
 }  // namespace runnel::triggers

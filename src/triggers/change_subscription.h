@@ -84,4 +84,8 @@ ChangeDecision DecideChange(const ChangeSubscription& sub, const std::string& fl
 // The headers carry the run's hop count (tables::kHopCountHeader), which its writes carry.
 boost::json::value ChangeTriggerOutputs(const ChangeSubscription& sub, const tables::Change& change);
 
+// The hop count a run started from `trigger_record` ({name, outputs: {headers, ...}}) carries
+// into its writes: the kHopCountHeader a change trigger set, else 0 (a request, a schedule).
+int RunHopCount(const boost::json::value& trigger_record);
+
 }  // namespace runnel::triggers

@@ -280,6 +280,30 @@ TEST_F(ChangeTriggerTest, AChainStopsAtTheHopLimitAndSuppressedWritesTriggerNoth
   EXPECT_EQ(Metric(R"j(runnel_trigger_suppressed_changes_total{flow="ping"})j"), 1);
 }
 
+TEST_F(ChangeTriggerTest, AChildFlowsWritesContinueItsParentsChain) {
+  StartServer("trigger_max_hops: 3");
+  DefineTable("ticket", kTicket);
+  // relay: a ticket was added or changed -> call the child flow bump, which writes the ticket.
+  // The write is bump's, not relay's, so only the hop count can end the chain.
+  Deploy("bump", Workflow(R"j({"parameters": {"$authentication": {"defaultValue": {}, "type": "SecureObject"}},
+    "triggers": {"manual": {"type": "Request", "kind": "Http"}},
+    "actions": {"Bump": )j" + ConnectorAction("UpdateRecord", R"j({"entityName": "tickets",
+      "recordId": "@triggerBody()?['id']", "item/status": "@add(triggerBody()?['status'], 1)"})j") + "}}"));
+  Deploy("relay", ChangeFlow(R"j({"subscriptionRequest/message": 4, "subscriptionRequest/entityname": "ticket"})j",
+                             R"j({"Call_bump": {"type": "Workflow", "runAfter": {},
+                                   "inputs": {"host": {"workflow": {"id": "bump"}, "triggerName": "manual"},
+                                              "body": {"id": "@triggerOutputs()?['body/ticketid']",
+                                                       "status": "@triggerOutputs()?['body/status']"}}}})j"));
+  std::string id = Create("tickets", R"j({"title": "Relayed", "status": 0})j");
+  // The client's write is hop 0; relay's runs are hops 1, 2 and 3, and bump's write in the
+  // third is over the limit.
+  ASSERT_TRUE(Eventually([&] { return Count(TriggerHistory("relay"), "Skipped", "the limit is 3") == 1; }))
+      << History("relay");
+  EXPECT_EQ(ListRuns("relay").size(), 3u);
+  EXPECT_EQ(Data("GET", "tickets(" + id + ")?$select=status").Json().at("status"), 3);
+  EXPECT_EQ(Metric(R"j(runnel_trigger_loop_guard_total{flow="relay"})j"), 1);
+}
+
 TEST_F(ChangeTriggerTest, CoalescingWindowAndRateLimitHoldChangesBackAcrossACrash) {
   StartServer();
   DefineTable("ticket", kTicket);
@@ -353,7 +377,9 @@ TEST_F(ChangeTriggerTest, AFlowWithQueuedRunsDoesNotHoldUpTheOthers) {
     AdvanceClock(3601);
     ASSERT_TRUE(Eventually([&] { return ListRuns("slow", "Succeeded").size() == done; })) << History("slow");
     // The next run's Wait counts from its start: let it start before the clock moves again.
-    if (done < 3) ASSERT_TRUE(Eventually([&] { return Count(TriggerHistory("slow"), "Fired") == done + 1; }));
+    if (done < 3) {
+      ASSERT_TRUE(Eventually([&] { return Count(TriggerHistory("slow"), "Fired") == done + 1; }));
+    }
   }
 }
 

@@ -2,7 +2,6 @@
 
 #include <boost/json.hpp>
 
-#include <charconv>
 
 #include "engine/actions/builtin.h"
 #include "json/lookup.h"
@@ -124,11 +123,7 @@ class DataverseTableHandler final : public engine::ActionHandler {
   DataverseTableHandler(tables::TableStore& tables, std::string base_url)
       : tables_(tables),
         base_url_(std::move(base_url)),
-        fallback_(std::make_shared<engine::ManagedConnectorHandler>()),
-        hop_source_(std::string("@triggerOutputs()?['headers']?['") + tables::kHopCountHeader + "']") {
-    auto compiled = expr::CompiledValue::Compile(hop_source_);
-    if (compiled) hop_expr_ = std::make_unique<expr::CompiledValue>(std::move(compiled).value());
-  }
+        fallback_(std::make_shared<engine::ManagedConnectorHandler>()) {}
 
   void Execute(std::shared_ptr<engine::ActionCall> call) override {
     const flow::Action& a = call->action();
@@ -145,21 +140,11 @@ class DataverseTableHandler final : public engine::ActionHandler {
   }
 
  private:
-  int HopCount(engine::ActionCall& call) {
-    if (!hop_expr_) return 0;
-    auto v = call.Evaluate(*hop_expr_);
-    if (!v || !v.value().is_string()) return 0;
-    std::string_view s = v.value().get_string();
-    int n = 0;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-    return ec == std::errc() && end == s.data() + s.size() && n >= 0 ? n : 0;
-  }
-
   tables::CausalContext Context(engine::ActionCall& call, const bj::object& params) {
     tables::CausalContext cx;
     cx.origin_flow = call.run().flow_name();
     cx.run_id = call.run().run_id();
-    cx.hop_count = HopCount(call);
+    cx.hop_count = call.run().causal_hops();
     cx.suppress_callbacks = SuppressRequested(params);
     return cx;
   }
@@ -306,8 +291,6 @@ class DataverseTableHandler final : public engine::ActionHandler {
   tables::TableStore& tables_;
   std::string base_url_;
   std::shared_ptr<engine::ActionHandler> fallback_;
-  bj::value hop_source_;  // outlives hop_expr_, which borrows from it
-  std::unique_ptr<expr::CompiledValue> hop_expr_;
 };
 
 }  // namespace

@@ -78,6 +78,9 @@ void WorkflowHandler::Execute(std::shared_ptr<ActionCall> call) {
   RunOptions options;
   options.flow_name = child.value().name;
   options.call_depth = call->run().call_depth() + 1;
+  // The child's writes continue the parent's chain: without this a flow could escape the change
+  // trigger's loop guard by writing through a child flow.
+  options.causal_hops = call->run().causal_hops();
   options.client_tracking_id = call->run().client_tracking_id();
   // The child answers through its Response; the parent action completes right then.
   options.on_response = [call](const bj::value& response) {
