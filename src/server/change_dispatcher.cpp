@@ -141,6 +141,7 @@ void ChangeDispatcher::Dispatch(std::vector<tables::Change> changes) {
     return;
   }
   batch_end_ = changes.back().seq;
+  batch_now_ = thread_->clock().NowMicros();
   auto watches = Watches();
   auto catalog = tables_.catalog();
   for (const auto& change : changes) {
@@ -149,6 +150,12 @@ void ChangeDispatcher::Dispatch(std::vector<tables::Change> changes) {
     for (const auto& w : watches) {
       if (w->subscription->entity_name == change.table) Decide(w, change, catalog);
     }
+  }
+  for (const auto& w : watches) {
+    if (!w->uncounted_skips) continue;
+    metrics_.Add(static_cast<size_t>(thread_->index()), EventSeries(*w, "Skipped"),
+                 static_cast<double>(w->uncounted_skips));
+    w->uncounted_skips = 0;
   }
   // The batch is decided; runs may still be starting (a trigger with a concurrency limit
   // queues them), so the durable cursor stays before those (DurableCursor) while reading goes on:
@@ -159,15 +166,27 @@ void ChangeDispatcher::Dispatch(std::vector<tables::Change> changes) {
 void ChangeDispatcher::Decide(const std::shared_ptr<Watch>& w, const tables::Change& change,
                               const std::shared_ptr<const tables::Catalog>& catalog) {
   const triggers::ChangeSubscription& sub = *w->subscription;
-  tables::TableQuerySchema schema(catalog, catalog->ByLogicalName(change.table));  // present: Dispatch checked
+  if (sub.filter && w->bound_catalog != catalog) {
+    tables::TableQuerySchema schema(catalog, catalog->ByLogicalName(change.table));  // present: Dispatch checked
+    w->bound_filter = sub.filter->Bind(schema);
+    w->bound_catalog = catalog;
+  }
   triggers::LoopGuardOptions guard{options_.max_hops};
-  auto decision = triggers::DecideChange(sub, w->flow->name, change, schema, guard);
+  bool explain = WillRecordSkip(*w, batch_now_);
+  auto decision = triggers::DecideChange(sub, w->flow->name, change, w->bound_filter ? &*w->bound_filter : nullptr,
+                                         guard, explain);
   using O = triggers::ChangeDecision::Outcome;
   size_t shard = static_cast<size_t>(thread_->index());
   if (decision.outcome == O::kLoopGuard) {
     metrics_.Increment(shard, Series("runnel_trigger_loop_guard_total", {{"flow", w->flow->name}}));
   } else if (decision.outcome == O::kSuppressed) {
     metrics_.Increment(shard, Series("runnel_trigger_suppressed_changes_total", {{"flow", w->flow->name}}));
+  }
+  if (!decision.fires() && !explain) {
+    // Only counted: the common case of a busy table and many triggers, kept to two increments.
+    ++w->left_out;
+    ++w->uncounted_skips;
+    return;
   }
   if (!decision.fires()) return Record(*w, "Skipped", decision.reason, "", true);
   if (!sub.postpone_until.empty()) {
@@ -206,6 +225,7 @@ void ChangeDispatcher::StartRun(const std::shared_ptr<Watch>& w, const tables::C
   request.trigger = w->trigger;
   request.trigger_record = std::move(record);
   request.thread = w->thread;
+  request.event_micros = change.time_micros;
   std::string flow = w->flow->name, trigger = w->trigger->name;
   int64_t seq = change.seq;
   starting_.insert(seq);
@@ -272,18 +292,31 @@ void ChangeDispatcher::Commit() {
                });
 }
 
+const std::string& ChangeDispatcher::EventSeries(Watch& w, const std::string& outcome) {
+  auto it = w.event_series.find(outcome);
+  if (it == w.event_series.end()) {
+    it = w.event_series
+             .emplace(outcome, Series("runnel_trigger_events_total",
+                                      {{"flow", w.flow->name}, {"trigger", w.trigger->name}, {"outcome", outcome}}))
+             .first;
+  }
+  return it->second;
+}
+
+bool ChangeDispatcher::WillRecordSkip(Watch& w, int64_t now) {
+  if (now - w.window_start >= kMinuteMicros) {
+    w.window_start = now;
+    w.recorded = 0;
+  }
+  return w.recorded < options_.skip_history_per_minute;
+}
+
 void ChangeDispatcher::Record(Watch& w, const std::string& outcome, std::string reason, const std::string& run_id,
                               bool bounded) {
-  size_t shard = static_cast<size_t>(thread_->index());
-  metrics_.Increment(shard, Series("runnel_trigger_events_total",
-                                   {{"flow", w.flow->name}, {"trigger", w.trigger->name}, {"outcome", outcome}}));
+  metrics_.Increment(static_cast<size_t>(thread_->index()), EventSeries(w, outcome));
   int64_t now = thread_->clock().NowMicros();
   if (bounded) {
-    if (now - w.window_start >= kMinuteMicros) {
-      w.window_start = now;
-      w.recorded = 0;
-    }
-    if (w.recorded >= options_.skip_history_per_minute) {
+    if (!WillRecordSkip(w, now)) {
       ++w.left_out;
       return;
     }

@@ -84,6 +84,10 @@ class ChangeDispatcher {
   void SaveCursor();
   void Commit();
   std::vector<std::shared_ptr<Watch>> Watches();
+  // Would a bounded skip of `w` be recorded at `now` (not only counted)? Starts a new minute if due.
+  bool WillRecordSkip(Watch& w, int64_t now);
+  // runnel_trigger_events_total{flow, trigger, outcome} for `w`, built once.
+  const std::string& EventSeries(Watch& w, const std::string& outcome);
   void Record(Watch& w, const std::string& outcome, std::string reason, const std::string& run_id, bool bounded);
 
   store::Store& store_;
@@ -103,6 +107,7 @@ class ChangeDispatcher {
   std::multiset<int64_t> starting_;  // changes whose run start has not answered yet
   bool busy_ = false;       // a batch is being read or dispatched
   int64_t batch_end_ = 0;   // the last seq of the batch being dispatched
+  int64_t batch_now_ = 0;   // the clock when the batch was read: its skips' minute
   std::map<std::string, std::shared_ptr<Watch>> watches_;  // by flow/version/trigger
 };
 

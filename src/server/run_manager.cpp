@@ -77,6 +77,7 @@ struct RunManager::Active {
   IoThread* thread = nullptr;
   bj::value trigger_record;
   int64_t start_micros = 0;
+  int64_t event_micros = 0;  // the trigger lag counts from here
   std::string tracking_id;
   std::shared_ptr<Gate> gate;
   int64_t next_seq = 1;  // the journal's next sequence number (0 is the trigger record)
@@ -211,6 +212,7 @@ std::shared_ptr<RunManager::Active> RunManager::NewActive(RunRequest request, st
   a->thread = request.thread;
   a->trigger_record = std::move(request.trigger_record);
   a->start_micros = a->thread->clock().NowMicros();
+  a->event_micros = request.event_micros ? request.event_micros : a->start_micros;
   a->id = run_id.empty() ? engine::NewRunId(a->start_micros) : std::move(run_id);
   a->tracking_id = Str(Path(a->trigger_record, {"outputs", "headers", "x-ms-client-tracking-id"}));
   if (a->tracking_id.empty()) a->tracking_id = a->id;
@@ -399,9 +401,10 @@ void RunManager::Launch(std::shared_ptr<Active> active, std::shared_ptr<const en
   if (const TriggerSettings* t = active->flow->FindTrigger(active->trigger)) {
     size_t shard = static_cast<size_t>(active->thread->index());
     metrics_.Increment(shard, t->metric_started);
-    // Trigger lag: from the event (request, tick) to the run starting — the concurrency queue.
+    // Trigger lag: from the event (a request or tick arriving, a change committing) to the run
+    // starting: the dispatcher's delay and the concurrency queue.
     metrics_.Observe(shard, t->metric_lag,
-                     static_cast<double>(active->thread->clock().NowMicros() - active->start_micros) / 1e6);
+                     static_cast<double>(active->thread->clock().NowMicros() - active->event_micros) / 1e6);
   }
   // Usually called on the run's own thread (a request's): start right away, no hop.
   auto start = [this, active, replay = std::move(replay)]() mutable {

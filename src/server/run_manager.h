@@ -48,6 +48,7 @@ struct RunRequest {
   const TriggerSettings* trigger = nullptr;
   boost::json::value trigger_record;  // {name, outputs, ...} from engine::FireTrigger
   IoThread* thread = nullptr;         // where the run runs
+  int64_t event_micros = 0;           // when its event happened (a change's commit), if not now
 };
 
 class RunManager {

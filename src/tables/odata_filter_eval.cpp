@@ -253,11 +253,20 @@ class Evaluator {
 
 }  // namespace
 
-Result<bool> Filter::Matches(const boost::json::object& row, const QuerySchema& schema) const {
+Result<RowFilter> Filter::Bind(const QuerySchema& schema) const {
   if (!root_) return Error(errc::kInvalidFilter, "$filter: the filter was moved from", 0);
   RUNNEL_TRY(bound, BindFilter(*root_, schema, BindTarget::kMemory));
-  RUNNEL_TRY(truth, Evaluator(row).Eval(bound));
+  return RowFilter(std::make_shared<const BoundNode>(std::move(bound)));
+}
+
+Result<bool> RowFilter::Matches(const boost::json::object& row) const {
+  RUNNEL_TRY(truth, Evaluator(row).Eval(*bound_));
   return truth == Truth::kTrue;
+}
+
+Result<bool> Filter::Matches(const boost::json::object& row, const QuerySchema& schema) const {
+  RUNNEL_TRY(bound, Bind(schema));
+  return bound.Matches(row);
 }
 
 }  // namespace runnel::tables

@@ -64,6 +64,21 @@ struct QueryLimits {
 // The parameter aliases of a request (`@p1=value` query pairs), keyed by name without '@'.
 using ParameterAliases = std::map<std::string, std::string, std::less<>>;
 
+struct BoundNode;
+
+// A filter bound to one schema for evaluation on rows in memory, many times (the change
+// trigger evaluates one "Filter rows" on every change of its table). Filter::Bind makes one.
+class RowFilter {
+ public:
+  // Evaluates on one row given as a JSON object keyed by OData names (missing keys are null).
+  Result<bool> Matches(const boost::json::object& row) const;
+
+ private:
+  friend class Filter;
+  explicit RowFilter(std::shared_ptr<const BoundNode> bound) : bound_(std::move(bound)) {}
+  std::shared_ptr<const BoundNode> bound_;
+};
+
 // A parsed $filter. Errors have code "InvalidFilter" and `position` set to the offending
 // character; the message says what was expected there.
 class Filter {
@@ -80,7 +95,10 @@ class Filter {
   // A SQL boolean expression over the queried table's columns (unqualified names).
   // Unknown columns and type mismatches are errors ("InvalidFilter", naming the column).
   Result<SqlFragment> ToSql(const QuerySchema& schema) const;
-  // Evaluates on one row given as a JSON object keyed by OData names (missing keys are null).
+  // Resolves the columns once for Matches on many rows; the same errors as ToSql, and lambdas
+  // are an error (a row image has no related collections).
+  Result<RowFilter> Bind(const QuerySchema& schema) const;
+  // Bind(schema), then Matches(row): for one row.
   Result<bool> Matches(const boost::json::object& row, const QuerySchema& schema) const;
   const std::string& text() const;
 

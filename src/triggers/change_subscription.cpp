@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "expr/timestamp.h"
 #include "json/lookup.h"
 #include "triggers/errors.h"
 
@@ -188,26 +189,37 @@ Result<ChangeSubscription> ParseChangeSubscription(const bj::value& inputs, cons
 }
 
 ChangeDecision DecideChange(const ChangeSubscription& sub, const std::string& flow_name, const tables::Change& change,
-                            const tables::QuerySchema& schema, const LoopGuardOptions& guard) {
+                            const Result<tables::RowFilter>* filter, const LoopGuardOptions& guard, bool explain) {
   using O = ChangeDecision::Outcome;
+  // The reason's text only when it will be read: most changes of a busy table match no trigger.
+  auto decide = [explain](O outcome, auto&& reason) -> ChangeDecision {
+    return explain ? ChangeDecision{outcome, reason()} : ChangeDecision{outcome, {}};
+  };
   const tables::CausalContext& cx = change.context;
   if (cx.suppress_callbacks) {
-    return {O::kSuppressed, "the write asked that no flow be triggered (MSCRM.SuppressCallbackRegistrationExpanderJob)"};
+    return decide(O::kSuppressed, [] {
+      return "the write asked that no flow be triggered (MSCRM.SuppressCallbackRegistrationExpanderJob)";
+    });
   }
   if (!cx.origin_flow.empty() && json::EqualsIgnoreCase(cx.origin_flow, flow_name)) {
-    return {O::kLoopGuard, "loop guard: change " + std::to_string(change.seq) + " was written by run " + cx.run_id +
-                               " of this flow, and a flow never triggers itself through its own writes"};
+    return decide(O::kLoopGuard, [&] {
+      return "loop guard: change " + std::to_string(change.seq) + " was written by run " + cx.run_id +
+             " of this flow, and a flow never triggers itself through its own writes";
+    });
   }
   if (cx.hop_count >= guard.max_hops) {
-    return {O::kLoopGuard, "loop guard: change " + std::to_string(change.seq) + " was written by run " + cx.run_id +
-                               " of flow '" + cx.origin_flow + "' at hop " + std::to_string(cx.hop_count) +
-                               " of a chain of change-triggered runs; the limit is " + std::to_string(guard.max_hops) +
-                               " (limits.trigger_max_hops)"};
+    return decide(O::kLoopGuard, [&] {
+      return "loop guard: change " + std::to_string(change.seq) + " was written by run " + cx.run_id + " of flow '" +
+             cx.origin_flow + "' at hop " + std::to_string(cx.hop_count) +
+             " of a chain of change-triggered runs; the limit is " + std::to_string(guard.max_hops) +
+             " (limits.trigger_max_hops)";
+    });
   }
-  std::string message(tables::ChangeMessageName(change.message));
   if (!sub.Fires(change.message)) {
-    return {O::kSkip, "change " + std::to_string(change.seq) + " is a " + message + "; the trigger's change type is " +
-                          std::to_string(sub.message) + " (" + MessageLabel(sub.message) + ")"};
+    return decide(O::kSkip, [&] {
+      return "change " + std::to_string(change.seq) + " is a " + std::string(tables::ChangeMessageName(change.message)) +
+             "; the trigger's change type is " + std::to_string(sub.message) + " (" + MessageLabel(sub.message) + ")";
+    });
   }
   if (change.message == tables::ChangeMessage::kUpdate && !sub.filtering_attributes.empty()) {
     const auto& columns = sub.changed_only ? change.columns_changed : change.columns_present;
@@ -215,27 +227,41 @@ ChangeDecision DecideChange(const ChangeSubscription& sub, const std::string& fl
       return std::find(columns.begin(), columns.end(), a) != columns.end();
     });
     if (!any) {
-      return {O::kSkip, "change " + std::to_string(change.seq) + " " +
-                            (sub.changed_only ? "changed the value of none of the selected columns ("
-                                              : "carried none of the selected columns (") +
-                            Join(sub.filtering_attributes) + "); it " + (sub.changed_only ? "changed " : "carried ") +
-                            (columns.empty() ? "no column" : Join(columns))};
+      return decide(O::kSkip, [&] {
+        return "change " + std::to_string(change.seq) + " " +
+               (sub.changed_only ? "changed the value of none of the selected columns ("
+                                 : "carried none of the selected columns (") +
+               Join(sub.filtering_attributes) + "); it " + (sub.changed_only ? "changed " : "carried ") +
+               (columns.empty() ? "no column" : Join(columns));
+      });
     }
   }
   if (sub.filter) {
     // Filter rows sees the row after the change; a deleted row is judged by its last image.
     const bj::object& row = change.message == tables::ChangeMessage::kDelete ? change.pre_image : change.post_image;
-    auto matches = sub.filter->Matches(row, schema);
+    Result<bool> matches = filter && filter->has_value() ? filter->value().Matches(row)
+                           : filter                      ? Result<bool>(filter->error())
+                                                         : Result<bool>(Error("InvalidFilter", "it was not bound"));
     if (!matches) {
-      return {O::kSkip, "change " + std::to_string(change.seq) + ": Filter rows cannot be evaluated: " +
-                            matches.error().message};
+      return decide(O::kSkip, [&] {
+        return "change " + std::to_string(change.seq) + ": Filter rows cannot be evaluated: " + matches.error().message;
+      });
     }
     if (!matches.value()) {
-      return {O::kSkip, "change " + std::to_string(change.seq) + ": the row does not match Filter rows (" +
-                            sub.filter->text() + ")"};
+      return decide(O::kSkip, [&] {
+        return "change " + std::to_string(change.seq) + ": the row does not match Filter rows (" + sub.filter->text() +
+               ")";
+      });
     }
   }
   return {};
+}
+
+ChangeDecision DecideChange(const ChangeSubscription& sub, const std::string& flow_name, const tables::Change& change,
+                            const tables::QuerySchema& schema, const LoopGuardOptions& guard) {
+  if (!sub.filter) return DecideChange(sub, flow_name, change, nullptr, guard);
+  Result<tables::RowFilter> bound = sub.filter->Bind(schema);
+  return DecideChange(sub, flow_name, change, &bound, guard);
 }
 
 bj::value ChangeTriggerOutputs(const ChangeSubscription& sub, const tables::Change& change) {
@@ -255,6 +281,7 @@ bj::value ChangeTriggerOutputs(const ChangeSubscription& sub, const tables::Chan
   }
   bj::object headers{{tables::kHopCountHeader, std::to_string(change.context.hop_count + 1)},
                      {"x-runnel-change-seq", std::to_string(change.seq)},
+                   {"x-runnel-change-time", expr::FormatIsoTimestampMicros(change.time_micros)},
                      {"x-runnel-table", change.table}};
   return bj::object{{"headers", std::move(headers)}, {"body", std::move(body)}};
 }

@@ -73,8 +73,15 @@ struct LoopGuardOptions {
   int max_hops = 8;  // a run started by a change of hop h writes changes of hop h+1
 };
 
-// Decides for one change and one trigger of `flow_name`. `schema` is the changed table's (for
-// "Filter rows"); `row_schema` evaluates the filter against it.
+// Decides for one change and one trigger of `flow_name`. `filter` is the subscription's Filter
+// rows bound to the changed table's schema, or why it cannot be (then every change is skipped
+// with that reason); needed when sub.filter is set — the dispatcher binds once per schema, not
+// once per change. With `explain` false a skip's reason is left empty: the dispatcher records
+// only so many skips, and one that is only counted costs no text.
+ChangeDecision DecideChange(const ChangeSubscription& sub, const std::string& flow_name, const tables::Change& change,
+                            const Result<tables::RowFilter>* filter, const LoopGuardOptions& guard,
+                            bool explain = true);
+// The same, binding Filter rows to `schema` (the changed table's) for this change alone.
 ChangeDecision DecideChange(const ChangeSubscription& sub, const std::string& flow_name, const tables::Change& change,
                             const tables::QuerySchema& schema, const LoopGuardOptions& guard);
 

@@ -158,6 +158,29 @@ TEST(ChangeSubscriptionTest, FilterRowsSeesThePostImageAndForADeleteTheLastImage
   EXPECT_NE(d.reason.find("cannot be evaluated"), std::string::npos) << d.reason;
 }
 
+TEST(ChangeSubscriptionTest, ABoundFilterDecidesManyChangesAndSkipsNeedNoText) {
+  ChangeSubscription s = Parse(R"({"subscriptionRequest/message": 7, "subscriptionRequest/entityname": "account",
+    "subscriptionRequest/filterexpression": "statuscode eq 1"})");
+  Schema schema;
+  Result<tables::RowFilter> bound = s.filter->Bind(schema);
+  ASSERT_TRUE(bound) << bound.error().ToString();
+  EXPECT_TRUE(DecideChange(s, "f", Change(ChangeMessage::kDelete), &bound, LoopGuardOptions{}).fires());
+  ChangeDecision quiet = DecideChange(s, "f", Change(ChangeMessage::kCreate), &bound, LoopGuardOptions{}, false);
+  EXPECT_EQ(quiet.outcome, O::kSkip);
+  EXPECT_EQ(quiet.reason, "");
+  EXPECT_NE(DecideChange(s, "f", Change(ChangeMessage::kCreate), &bound, LoopGuardOptions{}).reason.find("statuscode eq 1"),
+            std::string::npos);
+
+  ChangeSubscription unknown = Parse(R"({"subscriptionRequest/message": 7, "subscriptionRequest/entityname": "account",
+    "subscriptionRequest/filterexpression": "nmae eq 'x'"})");
+  Result<tables::RowFilter> unbound = unknown.filter->Bind(schema);
+  ASSERT_FALSE(unbound);
+  ChangeDecision d = DecideChange(unknown, "f", Change(ChangeMessage::kCreate), &unbound, LoopGuardOptions{});
+  EXPECT_EQ(d.outcome, O::kSkip);
+  EXPECT_NE(d.reason.find("cannot be evaluated"), std::string::npos) << d.reason;
+  EXPECT_NE(d.reason.find("nmae"), std::string::npos) << d.reason;
+}
+
 TEST(ChangeSubscriptionTest, LoopGuardAndSuppressedWrites) {
   ChangeSubscription s;
   tables::Change c = Change(ChangeMessage::kUpdate, {"name"});
