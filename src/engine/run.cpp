@@ -74,6 +74,14 @@ bool IsRepeatable(const flow::Action& a) {
          a.type != flow::ActionType::kTerminate && !a.volatile_inputs;
 }
 
+// Actions the run may go on from before their record is committed: the repeatable ones, and a
+// Response whose inputs are deterministic — its only effect outside the run, the answer to the
+// caller, is held by the runner until the record is committed (RunOptions::on_response and
+// the journal's durable callback), and run again after a crash it answers the same.
+bool GoesOnBeforeCommit(const flow::Action& a) {
+  return IsRepeatable(a) || (a.type == flow::ActionType::kResponse && !a.volatile_inputs);
+}
+
 bool IsContainer(flow::ActionType t) {
   using T = flow::ActionType;
   return t == T::kIf || t == T::kSwitch || t == T::kForeach || t == T::kUntil || t == T::kScope;
@@ -390,7 +398,7 @@ void RunImpl::Finish(const std::shared_ptr<Frame>& f, size_t i, ActionResult r, 
   // A deterministic action with no effect outside the run need not wait: if its record is lost
   // in a crash it simply runs again with the same result, and anything after it that does reach
   // out waits for its own record, which the journal writes after this one.
-  if (options_.journal && r.status != Status::kSkipped && !IsContainer(a.type) && IsRepeatable(a)) {
+  if (options_.journal && r.status != Status::kSkipped && !IsContainer(a.type) && GoesOnBeforeCommit(a)) {
     options_.journal->ActionCompleted(ActionKey(*f, i), *slot.record, [] {});
   } else if (options_.journal && r.status != Status::kSkipped && !IsContainer(a.type)) {
     options_.journal->ActionCompleted(ActionKey(*f, i), *slot.record, [self = shared_from_this(), f, i] {

@@ -42,7 +42,8 @@ struct RunOptions {
   // How many trigger -> run -> write steps led to this run (the change trigger's loop guard
   // counts them); the runner sets it from the trigger, and a child flow inherits its parent's.
   int causal_hops = 0;
-  // Called when a Response action runs (the server answers its caller right then).
+  // Called when a Response action runs. With a journal, the runner must not answer the caller
+  // before the Response's record is durable (the run goes on without waiting for that).
   std::function<void(const boost::json::value& response)> on_response;
   // Stateful runs: where completions are made durable before the run acts on them (journal.h).
   std::shared_ptr<RunJournal> journal;

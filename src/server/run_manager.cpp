@@ -115,8 +115,7 @@ class RunManager::StoreJournal final : public engine::RunJournal {
     if (timed) {
       store::JournalEntry e{active_->id, seq_++, "started",
                             json::Serialize(bj::object{{"key", key}, {"start", start_micros}})};
-      manager_.QueueWrite(*active_->thread,
-                          [e = std::move(e)](store::Transaction& tx) { return tx.AppendJournal(e); }, nullptr);
+      manager_.QueueJournal(*active_->thread, std::move(e), nullptr);
     }
     active_->progress[key] = "Running";
     manager_.Publish(*active_, "action", bj::object{{"action", key}, {"status", "Running"}});
@@ -129,8 +128,8 @@ class RunManager::StoreJournal final : public engine::RunJournal {
     active_->finished_actions[key] = record;
     auto active = active_;
     RunManager* manager = &manager_;
-    manager_.QueueWrite(
-        *active_->thread, [e = std::move(e)](store::Transaction& tx) { return tx.AppendJournal(e); },
+    manager_.QueueJournal(
+        *active_->thread, std::move(e),
         [manager, active, key, status, is_response, durable = std::move(durable)](Status st) {
           if (!st) {
             // The store refused (full disk, read-only): the run goes on in memory, but it could
@@ -157,34 +156,46 @@ class RunManager::StoreJournal final : public engine::RunJournal {
 
 // Writes made on one thread during one burst of work (a request, a completion) are handed to
 // the store together, as one write, when the burst is over: a request's run start, its action's
-// start and completion become one write and one commit instead of three. One failing part fails
-// them all (they are rolled back together); on the hot path nothing fails but a full store.
-void RunManager::QueueWrite(IoThread& thread, store::Store::WriteFn fn, store::Store::DoneFn done) {
+// start and completion become one write and one commit instead of three — and a run that also
+// finished in the burst, one row (RunWriteBatch). One failing part fails them all (they are
+// rolled back together); on the hot path nothing fails but a full store.
+RunManager::ThreadWrites& RunManager::Burst(IoThread& thread, store::Store::DoneFn done) {
   ThreadWrites& q = *writes_[static_cast<size_t>(thread.index())];
-  q.fns->push_back(std::move(fn));
   if (done) q.dones->push_back(std::move(done));
-  if (q.posted) return;
+  if (q.posted) return q;
   q.posted = true;
   thread.Post([this, &q, &thread] {
     q.posted = false;
-    auto fns = std::move(q.fns);
     auto dones = std::move(q.dones);
-    q.fns = std::make_shared<std::vector<store::Store::WriteFn>>();
     q.dones = std::make_shared<std::vector<store::Store::DoneFn>>();
-    store_.Write(
-        [fns](store::Transaction& tx) -> Status {
-          for (const auto& fn : *fns) RUNNEL_TRY_STATUS(fn(tx));
-          return Ok();
-        },
-        // The outcomes go back to the thread in one hop (not one per write): the store's
-        // thread only commits.
-        [dones, &thread](Status st) {
-          if (dones->empty()) return;
-          thread.Post([dones, st] {
-            for (const auto& done : *dones) done(st);
-          });
-        });
+    store_.Write(q.batch.Take(),
+                 // The outcomes go back to the thread in one hop (not one per write): the store's
+                 // thread only commits.
+                 [dones, &thread](Status st) {
+                   if (dones->empty()) return;
+                   thread.Post([dones, st] {
+                     for (const auto& done : *dones) done(st);
+                   });
+                 });
   });
+  return q;
+}
+
+void RunManager::QueueWrite(IoThread& thread, store::Store::WriteFn fn, store::Store::DoneFn done) {
+  Burst(thread, std::move(done)).batch.Add(std::move(fn));
+}
+
+void RunManager::QueueStart(IoThread& thread, store::RunRow row, store::JournalEntry trigger,
+                            store::Store::DoneFn done) {
+  Burst(thread, std::move(done)).batch.StartRun(std::move(row), std::move(trigger));
+}
+
+void RunManager::QueueJournal(IoThread& thread, store::JournalEntry entry, store::Store::DoneFn done) {
+  Burst(thread, std::move(done)).batch.AppendJournal(std::move(entry));
+}
+
+void RunManager::QueueFinish(IoThread& thread, store::RunRow row, store::Store::DoneFn done) {
+  Burst(thread, std::move(done)).batch.FinishRun(std::move(row));
 }
 
 RunManager::RunManager(store::Store& store, const engine::HandlerRegistry& handlers, std::vector<IoThread*> threads,
@@ -193,7 +204,6 @@ RunManager::RunManager(store::Store& store, const engine::HandlerRegistry& handl
   recent_order_.resize(std::max<size_t>(options_.recent_stateless, 1));
   for (size_t i = 0; i < threads_.size(); ++i) {
     writes_.push_back(std::make_unique<ThreadWrites>());
-    writes_.back()->fns = std::make_shared<std::vector<store::Store::WriteFn>>();
     writes_.back()->dones = std::make_shared<std::vector<store::Store::DoneFn>>();
   }
 }
@@ -278,12 +288,8 @@ void RunManager::StartFromRequest(RunRequest request, std::vector<bj::value> rec
                         queued ? "Waiting" : "Running",
                         active->start_micros, 0, active->tracking_id, "", ""};
       store::JournalEntry trigger{active->id, 0, "trigger", json::Serialize(active->trigger_record)};
-      QueueWrite(
-          *active->thread,
-          [row = std::move(row), trigger = std::move(trigger)](store::Transaction& tx) -> Status {
-            RUNNEL_TRY_STATUS(tx.InsertRun(row));
-            return tx.AppendJournal(trigger);
-          },
+      QueueStart(
+          *active->thread, std::move(row), std::move(trigger),
           [this, active, responder, answer, queued](Status st) {
             if (!st) {
               // Not saved, so not accepted: the caller gets 503 and the run does not go on.
@@ -517,7 +523,7 @@ void RunManager::Finished(const std::shared_ptr<Active>& a, engine::RunResult re
   }
   store::RunRow row{a->id, a->flow->name, a->flow->version, a->trigger, a->final_status, a->start_micros, end,
                     a->tracking_id, Str(Path(result.record, {"error", "code"})), json::Serialize(result.record)};
-  QueueWrite(*a->thread, [row = std::move(row)](store::Transaction& tx) { return tx.FinishRun(row); },
+  QueueFinish(*a->thread, std::move(row),
              [this, a](Status st) {  // on the run's thread
                if (!st) {
                  std::fprintf(stderr, "runnel: run %s: could not save its final record: %s\n", a->id.c_str(),

@@ -32,6 +32,7 @@
 #include "server/http_types.h"
 #include "server/io_thread.h"
 #include "server/metrics.h"
+#include "server/run_write_batch.h"
 #include "store/store.h"
 
 namespace runnel::server {
@@ -113,7 +114,14 @@ class RunManager {
   static HttpResponse Accepted(const Active& active);
   std::shared_ptr<Active> NewActive(RunRequest request, std::string run_id);
   void Publish(Active& active, std::string event, boost::json::value data);
+  // Writes made on `thread` during one burst of work, committed together when it is over
+  // (RunWriteBatch); `done` gets the outcome on `thread`.
   void QueueWrite(IoThread& thread, store::Store::WriteFn fn, store::Store::DoneFn done);
+  void QueueStart(IoThread& thread, store::RunRow row, store::JournalEntry trigger, store::Store::DoneFn done);
+  void QueueJournal(IoThread& thread, store::JournalEntry entry, store::Store::DoneFn done);
+  void QueueFinish(IoThread& thread, store::RunRow row, store::Store::DoneFn done);
+  struct ThreadWrites;
+  ThreadWrites& Burst(IoThread& thread, store::Store::DoneFn done);
 
   store::Store& store_;
   const engine::HandlerRegistry& handlers_;
@@ -138,7 +146,7 @@ class RunManager {
   // Work a stop would interrupt: stateless runs in flight plus stateful actions executing (not Waits).
   std::atomic<int64_t> unsafe_to_stop_{0};
   struct ThreadWrites {  // touched only on its thread
-    std::shared_ptr<std::vector<store::Store::WriteFn>> fns;
+    RunWriteBatch batch;
     std::shared_ptr<std::vector<store::Store::DoneFn>> dones;
     bool posted = false;
   };

@@ -37,8 +37,8 @@ constexpr std::string_view kFlow = R"j({
   }
 })j";
 
-std::shared_ptr<const Plan> MakePlan() {
-  auto files = flow::LoadFlowText(kFlow, "journal.json");
+std::shared_ptr<const Plan> MakePlan(std::string_view text = kFlow) {
+  auto files = flow::LoadFlowText(text, "journal.json");
   EXPECT_TRUE(files) << files.error().ToString();
   std::vector<flow::Diagnostic> diagnostics;
   auto def = flow::BuildDefinition(files.value().at(0), flow::BuildOptions(), diagnostics);
@@ -152,6 +152,27 @@ TEST(Journal, RunWaitsForAcknowledgementOfVolatileAndTimedActions) {
   EXPECT_EQ(second->starts("Add#3"), 1);  // deterministic, run-local actions go on at once
   EXPECT_EQ(second->starts("Pause"), 1);
   EXPECT_EQ(second->starts("Done"), 0);   // the Wait's completion was never durable
+}
+
+// A Response with deterministic inputs does not hold the run up (the server holds the answer
+// back until the Response's record is durable); one whose answer a re-run would change does.
+TEST(Journal, OnlyAVolatileResponseWaitsForAcknowledgement) {
+  for (bool is_volatile : {false, true}) {
+    std::string text = std::string(R"j({"triggers": {"manual": {"type": "Request", "kind": "Http"}},
+      "actions": {"Answer": {"type": "Response", "inputs": {"statusCode": 200, "body": ")j") +
+                       (is_volatile ? "@utcNow()" : "done") + R"j("}},
+                  "After": {"type": "Compose", "runAfter": {"Answer": ["Succeeded"]}, "inputs": 1}}})j";
+    ManualClock clock(kStart);
+    auto journal = std::make_shared<RecordingJournal>(0);  // nothing is ever acknowledged
+    RunOptions options;
+    options.journal = journal;
+    int answers = 0;
+    options.on_response = [&](const bj::value&) { ++answers; };
+    Outcome out = RunWith(MakePlan(text), clock, options);
+    EXPECT_EQ(answers, 1) << is_volatile;
+    EXPECT_EQ(out.finished, !is_volatile);
+    EXPECT_EQ(journal->starts("After"), is_volatile ? 0 : 1);
+  }
 }
 
 // Crash after the loop and while waiting: the resumed run reuses Id's value, keeps the loop's

@@ -1,0 +1,112 @@
+// RunWriteBatch (server/run_write_batch.h) against a real SQLite store: a run that starts and
+// finishes in one batch is written once as its finished row with no journal; a run that spans
+// batches keeps its journal until its end; other writes keep their place.
+#include "server/run_write_batch.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "store/sqlite_store.h"
+
+namespace runnel::server {
+namespace {
+namespace fs = std::filesystem;
+
+class RunWriteBatchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("runnel-write-batch-test-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto s = store::OpenSqliteStore((dir_ / "runnel.db").string());
+    ASSERT_TRUE(s) << s.error().ToString();
+    store_ = std::move(s.value());
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  static store::RunRow Row(const std::string& id, const std::string& status, int64_t end = 0) {
+    return store::RunRow{id, "orders", 1, "manual", status, 1000, end, id, "", end ? R"({"status":"done"})" : ""};
+  }
+  static store::JournalEntry Entry(const std::string& id, int64_t seq, const std::string& kind) {
+    return store::JournalEntry{id, seq, kind, "{}"};
+  }
+  void Commit(RunWriteBatch& batch) { ASSERT_TRUE(store_->WriteAndWait(batch.Take())); }
+  std::optional<store::RunRow> Run(const std::string& id) {
+    return store_->ReadAndWait<std::optional<store::RunRow>>([&](store::ReadView& v) {
+      auto r = v.GetRun(id);
+      return r ? r.value() : std::nullopt;
+    });
+  }
+  size_t JournalSize(const std::string& id) {
+    return store_->ReadAndWait<size_t>([&](store::ReadView& v) {
+      auto j = v.ReadJournal(id);
+      return j ? j.value().size() : size_t{999};
+    });
+  }
+
+  fs::path dir_;
+  std::unique_ptr<store::Store> store_;
+};
+
+TEST_F(RunWriteBatchTest, ARunThatEndsInItsBatchIsOneFinishedRow) {
+  RunWriteBatch batch;
+  batch.StartRun(Row("r1", "Running"), Entry("r1", 0, "trigger"));
+  batch.AppendJournal(Entry("r1", 1, "completed"));
+  batch.AppendJournal(Entry("r1", 2, "completed"));
+  batch.FinishRun(Row("r1", "Succeeded", 2000));
+  EXPECT_EQ(batch.collapsed_runs(), 1u);
+  Commit(batch);
+  EXPECT_TRUE(batch.empty());
+  auto r = Run("r1");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, "Succeeded");
+  EXPECT_EQ(r->end_micros, 2000);
+  EXPECT_EQ(r->record, R"({"status":"done"})");
+  EXPECT_EQ(JournalSize("r1"), 0u);
+  auto unfinished = store_->ReadAndWait<size_t>([](store::ReadView& v) { return v.UnfinishedRuns().value().size(); });
+  EXPECT_EQ(unfinished, 0u);
+}
+
+TEST_F(RunWriteBatchTest, ARunSpanningBatchesKeepsItsJournalUntilItsEnd) {
+  RunWriteBatch batch;
+  batch.StartRun(Row("r2", "Running"), Entry("r2", 0, "trigger"));
+  batch.AppendJournal(Entry("r2", 1, "started"));
+  EXPECT_EQ(batch.collapsed_runs(), 0u);
+  Commit(batch);
+  EXPECT_EQ(Run("r2")->status, "Running");
+  EXPECT_EQ(JournalSize("r2"), 2u);  // what a restart resumes from
+
+  batch.AppendJournal(Entry("r2", 2, "completed"));
+  batch.FinishRun(Row("r2", "Failed", 3000));
+  EXPECT_EQ(batch.collapsed_runs(), 0u);
+  Commit(batch);
+  EXPECT_EQ(Run("r2")->status, "Failed");
+  EXPECT_EQ(JournalSize("r2"), 0u);
+}
+
+TEST_F(RunWriteBatchTest, OtherWritesKeepTheirPlace) {
+  RunWriteBatch batch;
+  batch.StartRun(Row("r3", "Waiting"), Entry("r3", 0, "trigger"));
+  // Applied after the start (it would find no row before it) and before the end.
+  batch.Add([](store::Transaction& tx) { return tx.SetRunStatus("r3", "Running"); });
+  batch.Add([](store::Transaction& tx) {
+    return tx.AddTriggerEvent(store::TriggerEvent{0, "orders", "manual", 1000, "Fired", "", "r3"});
+  });
+  Commit(batch);
+  EXPECT_EQ(Run("r3")->status, "Running");
+
+  // A failing write fails the whole batch: nothing of it is applied.
+  batch.StartRun(Row("r4", "Running"), Entry("r4", 0, "trigger"));
+  batch.Add([](store::Transaction&) -> Status { return Error("Boom", "refused"); });
+  EXPECT_FALSE(store_->WriteAndWait(batch.Take()));
+  EXPECT_FALSE(Run("r4"));
+}
+
+}  // namespace
+}  // namespace runnel::server
