@@ -113,23 +113,21 @@ class RunManager::StoreJournal final : public engine::RunJournal {
   // completion of an action that finishes in the same burst of work share one store write.
   void ActionStarted(const std::string& key, int64_t start_micros, bool timed) override {
     if (timed) {
-      store::JournalEntry e{active_->id, seq_++, "started",
-                            json::Serialize(bj::object{{"key", key}, {"start", start_micros}})};
-      manager_.QueueJournal(*active_->thread, std::move(e), nullptr);
+      manager_.QueueJournal(*active_->thread, active_->id, seq_++, "started",
+                            bj::object{{"key", key}, {"start", start_micros}}, nullptr);
     }
     active_->progress[key] = "Running";
     manager_.Publish(*active_, "action", bj::object{{"action", key}, {"status", "Running"}});
   }
 
   void ActionCompleted(const std::string& key, const bj::value& record, std::function<void()> durable) override {
-    store::JournalEntry e{active_->id, seq_++, "completed", json::Serialize(bj::object{{"key", key}, {"record", record}})};
     bool is_response = Str(Path(record, {"type"})) == "Response";
     std::string status = Str(Path(record, {"status"}));
     active_->finished_actions[key] = record;
     auto active = active_;
     RunManager* manager = &manager_;
     manager_.QueueJournal(
-        *active_->thread, std::move(e),
+        *active_->thread, active_->id, seq_++, "completed", bj::object{{"key", key}, {"record", record}},
         [manager, active, key, status, is_response, durable = std::move(durable)](Status st) {
           if (!st) {
             // The store refused (full disk, read-only): the run goes on in memory, but it could
@@ -185,13 +183,13 @@ void RunManager::QueueWrite(IoThread& thread, store::Store::WriteFn fn, store::S
   Burst(thread, std::move(done)).batch.Add(std::move(fn));
 }
 
-void RunManager::QueueStart(IoThread& thread, store::RunRow row, store::JournalEntry trigger,
-                            store::Store::DoneFn done) {
-  Burst(thread, std::move(done)).batch.StartRun(std::move(row), std::move(trigger));
+void RunManager::QueueStart(IoThread& thread, store::RunRow row, bj::value trigger_record, store::Store::DoneFn done) {
+  Burst(thread, std::move(done)).batch.StartRun(std::move(row), std::move(trigger_record));
 }
 
-void RunManager::QueueJournal(IoThread& thread, store::JournalEntry entry, store::Store::DoneFn done) {
-  Burst(thread, std::move(done)).batch.AppendJournal(std::move(entry));
+void RunManager::QueueJournal(IoThread& thread, std::string run_id, int64_t seq, std::string kind, bj::value body,
+                              store::Store::DoneFn done) {
+  Burst(thread, std::move(done)).batch.AppendJournal(std::move(run_id), seq, std::move(kind), std::move(body));
 }
 
 void RunManager::QueueFinish(IoThread& thread, store::RunRow row, store::Store::DoneFn done) {
@@ -287,9 +285,8 @@ void RunManager::StartFromRequest(RunRequest request, std::vector<bj::value> rec
       store::RunRow row{active->id, active->flow->name, active->flow->version, active->trigger,
                         queued ? "Waiting" : "Running",
                         active->start_micros, 0, active->tracking_id, "", ""};
-      store::JournalEntry trigger{active->id, 0, "trigger", json::Serialize(active->trigger_record)};
       QueueStart(
-          *active->thread, std::move(row), std::move(trigger),
+          *active->thread, std::move(row), active->trigger_record,
           [this, active, responder, answer, queued](Status st) {
             if (!st) {
               // Not saved, so not accepted: the caller gets 503 and the run does not go on.

@@ -117,8 +117,9 @@ class RunManager {
   // Writes made on `thread` during one burst of work, committed together when it is over
   // (RunWriteBatch); `done` gets the outcome on `thread`.
   void QueueWrite(IoThread& thread, store::Store::WriteFn fn, store::Store::DoneFn done);
-  void QueueStart(IoThread& thread, store::RunRow row, store::JournalEntry trigger, store::Store::DoneFn done);
-  void QueueJournal(IoThread& thread, store::JournalEntry entry, store::Store::DoneFn done);
+  void QueueStart(IoThread& thread, store::RunRow row, boost::json::value trigger_record, store::Store::DoneFn done);
+  void QueueJournal(IoThread& thread, std::string run_id, int64_t seq, std::string kind, boost::json::value body,
+                    store::Store::DoneFn done);
   void QueueFinish(IoThread& thread, store::RunRow row, store::Store::DoneFn done);
   struct ThreadWrites;
   ThreadWrites& Burst(IoThread& thread, store::Store::DoneFn done);

@@ -3,6 +3,8 @@
 #include <memory>
 #include <utility>
 
+#include "json/serialize.h"
+
 namespace runnel::server {
 
 void RunWriteBatch::Add(store::Store::WriteFn fn) {
@@ -11,20 +13,22 @@ void RunWriteBatch::Add(store::Store::WriteFn fn) {
   ops_.push_back(std::move(op));
 }
 
-void RunWriteBatch::StartRun(store::RunRow row, store::JournalEntry trigger) {
+void RunWriteBatch::StartRun(store::RunRow row, boost::json::value trigger_record) {
   started_[row.id] = Started{ops_.size(), {}};
   Op op;
   op.kind = Op::Kind::kStart;
+  op.entry = store::JournalEntry{row.id, 0, "trigger", ""};
+  op.body = std::move(trigger_record);
   op.row = std::move(row);
-  op.entry = std::move(trigger);
   ops_.push_back(std::move(op));
 }
 
-void RunWriteBatch::AppendJournal(store::JournalEntry entry) {
-  if (auto it = started_.find(entry.run_id); it != started_.end()) it->second.journal.push_back(ops_.size());
+void RunWriteBatch::AppendJournal(std::string run_id, int64_t seq, std::string kind, boost::json::value body) {
+  if (auto it = started_.find(run_id); it != started_.end()) it->second.journal.push_back(ops_.size());
   Op op;
   op.kind = Op::Kind::kJournal;
-  op.entry = std::move(entry);
+  op.entry = store::JournalEntry{std::move(run_id), seq, std::move(kind), ""};
+  op.body = std::move(body);
   ops_.push_back(std::move(op));
 }
 
@@ -48,6 +52,11 @@ void RunWriteBatch::FinishRun(store::RunRow row) {
 store::Store::WriteFn RunWriteBatch::Take() {
   auto ops = std::make_shared<std::vector<Op>>(std::move(ops_));
   ops_.clear();
+  for (Op& op : *ops) {
+    bool journaled = (op.kind == Op::Kind::kStart && !op.finished) || (op.kind == Op::Kind::kJournal && !op.dropped);
+    if (journaled) op.entry.body = json::Serialize(op.body);
+    op.body = nullptr;
+  }
   started_.clear();
   collapsed_ = 0;
   return [ops](store::Transaction& tx) -> Status {

@@ -8,7 +8,10 @@
 // them again are never written: nothing could have read them (no action reached outside the
 // run before the burst's commit — docs/engine.md, "Durable runs"), and after a crash before the
 // commit the run is lost whole, exactly as it would have been with every write in that commit.
+// Journal bodies are serialized when the batch is taken, so those of collapsed runs never are.
 #pragma once
+
+#include <boost/json/value.hpp>
 
 #include <cstddef>
 #include <string>
@@ -24,8 +27,9 @@ class RunWriteBatch {
   // Any other write, kept in its place.
   void Add(store::Store::WriteFn fn);
   // A run's start: its row (status Running or Waiting) and its trigger record (journal seq 0).
-  void StartRun(store::RunRow row, store::JournalEntry trigger);
-  void AppendJournal(store::JournalEntry entry);
+  void StartRun(store::RunRow row, boost::json::value trigger_record);
+  // A journal entry of a run; `body` is serialized when the batch is taken.
+  void AppendJournal(std::string run_id, int64_t seq, std::string kind, boost::json::value body);
   // A run's end (store::Transaction::FinishRun), or — when it started in this batch — its
   // start row replaced by this one and its journal entries dropped.
   void FinishRun(store::RunRow row);
@@ -40,7 +44,8 @@ class RunWriteBatch {
     enum class Kind { kFn, kStart, kJournal, kFinish } kind = Kind::kFn;
     store::Store::WriteFn fn;
     store::RunRow row;           // kStart, kFinish
-    store::JournalEntry entry;   // kStart (the trigger record), kJournal
+    store::JournalEntry entry;   // kStart (the trigger record), kJournal; body filled by Take
+    boost::json::value body;
     bool dropped = false;        // a journal entry of a collapsed run
     bool finished = false;       // kStart: `row` is the finished row; no journal
   };

@@ -3,6 +3,7 @@
 // batches keeps its journal until its end; other writes keep their place.
 #include "server/run_write_batch.h"
 
+#include <boost/json/object.hpp>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -33,9 +34,7 @@ class RunWriteBatchTest : public ::testing::Test {
   static store::RunRow Row(const std::string& id, const std::string& status, int64_t end = 0) {
     return store::RunRow{id, "orders", 1, "manual", status, 1000, end, id, "", end ? R"({"status":"done"})" : ""};
   }
-  static store::JournalEntry Entry(const std::string& id, int64_t seq, const std::string& kind) {
-    return store::JournalEntry{id, seq, kind, "{}"};
-  }
+  static boost::json::value Trigger() { return boost::json::object{{"name", "manual"}}; }
   void Commit(RunWriteBatch& batch) { ASSERT_TRUE(store_->WriteAndWait(batch.Take())); }
   std::optional<store::RunRow> Run(const std::string& id) {
     return store_->ReadAndWait<std::optional<store::RunRow>>([&](store::ReadView& v) {
@@ -43,12 +42,13 @@ class RunWriteBatchTest : public ::testing::Test {
       return r ? r.value() : std::nullopt;
     });
   }
-  size_t JournalSize(const std::string& id) {
-    return store_->ReadAndWait<size_t>([&](store::ReadView& v) {
+  std::vector<store::JournalEntry> Journal(const std::string& id) {
+    return store_->ReadAndWait<std::vector<store::JournalEntry>>([&](store::ReadView& v) {
       auto j = v.ReadJournal(id);
-      return j ? j.value().size() : size_t{999};
+      return j ? j.value() : std::vector<store::JournalEntry>{};
     });
   }
+  size_t JournalSize(const std::string& id) { return Journal(id).size(); }
 
   fs::path dir_;
   std::unique_ptr<store::Store> store_;
@@ -56,9 +56,9 @@ class RunWriteBatchTest : public ::testing::Test {
 
 TEST_F(RunWriteBatchTest, ARunThatEndsInItsBatchIsOneFinishedRow) {
   RunWriteBatch batch;
-  batch.StartRun(Row("r1", "Running"), Entry("r1", 0, "trigger"));
-  batch.AppendJournal(Entry("r1", 1, "completed"));
-  batch.AppendJournal(Entry("r1", 2, "completed"));
+  batch.StartRun(Row("r1", "Running"), Trigger());
+  batch.AppendJournal("r1", 1, "completed", boost::json::object{{"key", "A1"}});
+  batch.AppendJournal("r1", 2, "completed", boost::json::object{{"key", "A2"}});
   batch.FinishRun(Row("r1", "Succeeded", 2000));
   EXPECT_EQ(batch.collapsed_runs(), 1u);
   Commit(batch);
@@ -75,14 +75,18 @@ TEST_F(RunWriteBatchTest, ARunThatEndsInItsBatchIsOneFinishedRow) {
 
 TEST_F(RunWriteBatchTest, ARunSpanningBatchesKeepsItsJournalUntilItsEnd) {
   RunWriteBatch batch;
-  batch.StartRun(Row("r2", "Running"), Entry("r2", 0, "trigger"));
-  batch.AppendJournal(Entry("r2", 1, "started"));
+  batch.StartRun(Row("r2", "Running"), Trigger());
+  batch.AppendJournal("r2", 1, "started", boost::json::object{{"key", "A1"}});
   EXPECT_EQ(batch.collapsed_runs(), 0u);
   Commit(batch);
   EXPECT_EQ(Run("r2")->status, "Running");
-  EXPECT_EQ(JournalSize("r2"), 2u);  // what a restart resumes from
+  auto journal = Journal("r2");  // what a restart resumes from
+  ASSERT_EQ(journal.size(), 2u);
+  EXPECT_EQ(journal[0].kind, "trigger");
+  EXPECT_EQ(journal[0].body, R"({"name":"manual"})");
+  EXPECT_EQ(journal[1].body, R"({"key":"A1"})");
 
-  batch.AppendJournal(Entry("r2", 2, "completed"));
+  batch.AppendJournal("r2", 2, "completed", boost::json::object{{"key", "A2"}});
   batch.FinishRun(Row("r2", "Failed", 3000));
   EXPECT_EQ(batch.collapsed_runs(), 0u);
   Commit(batch);
@@ -92,7 +96,7 @@ TEST_F(RunWriteBatchTest, ARunSpanningBatchesKeepsItsJournalUntilItsEnd) {
 
 TEST_F(RunWriteBatchTest, OtherWritesKeepTheirPlace) {
   RunWriteBatch batch;
-  batch.StartRun(Row("r3", "Waiting"), Entry("r3", 0, "trigger"));
+  batch.StartRun(Row("r3", "Waiting"), Trigger());
   // Applied after the start (it would find no row before it) and before the end.
   batch.Add([](store::Transaction& tx) { return tx.SetRunStatus("r3", "Running"); });
   batch.Add([](store::Transaction& tx) {
@@ -102,7 +106,7 @@ TEST_F(RunWriteBatchTest, OtherWritesKeepTheirPlace) {
   EXPECT_EQ(Run("r3")->status, "Running");
 
   // A failing write fails the whole batch: nothing of it is applied.
-  batch.StartRun(Row("r4", "Running"), Entry("r4", 0, "trigger"));
+  batch.StartRun(Row("r4", "Running"), Trigger());
   batch.Add([](store::Transaction&) -> Status { return Error("Boom", "refused"); });
   EXPECT_FALSE(store_->WriteAndWait(batch.Take()));
   EXPECT_FALSE(Run("r4"));
