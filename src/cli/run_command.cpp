@@ -1,8 +1,8 @@
-// `runnel run FILE [--trigger FILE] [--parameters FILE] [--mock FILE] [--now ISO8601] [--flow NAME]`
+// `runnel run FILE [--trigger FILE] [--parameters FILE] [--settings FILE] [--mock FILE] [--now ISO8601] [--flow NAME]`
 //
 // Runs a flow in-process and prints its run record (docs/run-record.md). Exit codes: 0 the run
 // Succeeded (or its trigger condition was false: nothing to run), 1 it Failed or was Cancelled,
-// 2 bad input (unreadable or invalid flow, unreadable trigger/parameters/mock file).
+// 2 bad input (unreadable or invalid flow, unreadable trigger/parameters/settings/mock file).
 //
 // With --now the run uses a virtual clock starting at that time: Wait actions and retry
 // backoffs complete instantly while the record shows the times they would have taken.
@@ -33,6 +33,7 @@ struct RunCommandOptions {
   std::string file;
   std::string trigger_file;
   std::string parameters_file;
+  std::string settings_file;
   std::string mock_file;
   std::string now;
   std::string flow;
@@ -75,6 +76,13 @@ int RunFlow(const RunCommandOptions& opt) {
     auto p = ReadJsonFile(opt.parameters_file, "parameters");
     if (!p) return Fail(p.error().message);
     build.parameter_values = flow::ParameterValuesFromJson(p.value());
+  }
+  if (!opt.settings_file.empty()) {
+    auto s = ReadJsonFile(opt.settings_file, "settings");
+    if (!s) return Fail(s.error().message);
+    auto settings = flow::AppSettingsFromJson(s.value());
+    if (!settings) return Fail("the settings file '" + opt.settings_file + "': " + settings.error().message);
+    build.app_settings = std::move(settings).value();
   }
   std::vector<flow::Diagnostic> diagnostics;
   auto definition = flow::BuildDefinition(*chosen, build, diagnostics);
@@ -144,6 +152,8 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("file", opt->file, "The flow: JSON, YAML, workflow.json, or a Power Automate package")->required();
   cmd->add_option("--trigger", opt->trigger_file, "JSON file with the trigger's outputs ({headers, body, queries}) or the request body");
   cmd->add_option("--parameters", opt->parameters_file, "JSON file with parameter values: {\"name\": value}");
+  cmd->add_option("--settings", opt->settings_file,
+                  "JSON file with app settings for appsetting(): {\"name\": \"value\"} or local.settings.json");
   cmd->add_option("--mock", opt->mock_file, "JSON file with action results by name: {\"Get_items\": {\"status\": \"Succeeded\", \"outputs\": ...}}");
   cmd->add_option("--now", opt->now, "Start a virtual clock at this ISO 8601 time (waits take no real time)");
   cmd->add_option("--flow", opt->flow, "Which flow of a package to run");

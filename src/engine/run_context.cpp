@@ -40,6 +40,11 @@ const bj::value* FrameContext::Parameter(std::string_view name) const {
   return json::FindMember(run_.parameters(), name);
 }
 
+const bj::value* FrameContext::AppSetting(std::string_view name) const {
+  const auto& settings = run_.definition().app_settings;
+  return settings ? json::FindMember(*settings, name) : nullptr;
+}
+
 const bj::value* FrameContext::Item() const {
   if (item_override_) return item_override_;
   for (const Frame* f = frame_; f; f = f->parent.get()) {

@@ -63,6 +63,7 @@ class FrameContext final : public expr::WorkflowContext {
   const boost::json::value* ScopeResult(std::string_view scope) const override;
   const boost::json::value* Workflow() const override;
   std::optional<std::string> CallbackUrl() const override { return std::nullopt; }
+  const boost::json::value* AppSetting(std::string_view name) const override;
 
  private:
   RunImpl& run_;

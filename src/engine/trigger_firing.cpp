@@ -14,8 +14,9 @@ namespace {
 // What trigger conditions and splitOn can read: the trigger record and the parameters.
 class TriggerContext final : public expr::WorkflowContext {
  public:
-  TriggerContext(const bj::value& record, const bj::object& parameters)
-      : record_(record), parameters_(parameters) {}
+  TriggerContext(const bj::value& record, const bj::object& parameters,
+                 const std::shared_ptr<const bj::object>& app_settings)
+      : record_(record), parameters_(parameters), app_settings_(app_settings) {}
   const bj::value* Trigger() const override { return &record_; }
   const bj::value* Action(std::string_view) const override { return nullptr; }
   const bj::value* CurrentAction() const override { return nullptr; }
@@ -27,10 +28,14 @@ class TriggerContext final : public expr::WorkflowContext {
   const bj::value* ScopeResult(std::string_view) const override { return nullptr; }
   const bj::value* Workflow() const override { return nullptr; }
   std::optional<std::string> CallbackUrl() const override { return std::nullopt; }
+  const bj::value* AppSetting(std::string_view name) const override {
+    return app_settings_ ? json::FindMember(*app_settings_, name) : nullptr;
+  }
 
  private:
   const bj::value& record_;
   const bj::object& parameters_;
+  const std::shared_ptr<const bj::object>& app_settings_;
 };
 
 }  // namespace
@@ -54,7 +59,7 @@ Result<bj::value> EvaluateTriggerInputs(const flow::Definition& definition, cons
   bj::value record = bj::object();
   expr::Limits limits;
   ManualClock clock(now_micros);
-  TriggerContext cx(record, params);
+  TriggerContext cx(record, params, definition.app_settings);
   expr::EvalEnv env{&cx, &clock, &limits};
   RUNNEL_TRY(value, trigger.inputs.Evaluate(env));
   return std::move(value).Take();
@@ -77,7 +82,7 @@ Result<TriggerFiring> FireTrigger(const flow::Definition& definition, const flow
   TriggerFiring out;
   expr::Limits limits;
   ManualClock clock(now_micros);
-  TriggerContext cx(rec, params);
+  TriggerContext cx(rec, params, definition.app_settings);
   expr::EvalEnv env{&cx, &clock, &limits};
   if (trigger) {
     for (size_t i = 0; i < trigger->conditions.size(); ++i) {

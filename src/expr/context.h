@@ -41,6 +41,9 @@ class WorkflowContext {
   virtual const boost::json::value* Workflow() const = 0;
   // listCallbackUrl(): the callback URL of the current trigger or webhook action.
   virtual std::optional<std::string> CallbackUrl() const = 0;
+  // appsetting(name): the app setting `name` (Logic Apps Standard); none unless the runner
+  // was given settings.
+  virtual const boost::json::value* AppSetting(std::string_view /*name*/) const { return nullptr; }
 };
 
 }  // namespace runnel::expr

@@ -108,6 +108,7 @@ struct Definition {
   std::unique_ptr<boost::json::value> document;
   std::string kind;  // "Stateful" (default) or "Stateless"
   std::map<std::string, Parameter> parameters;
+  std::shared_ptr<const boost::json::object> app_settings;  // BuildOptions::app_settings
   std::vector<Trigger> triggers;  // usually one
   Container actions;
   std::vector<Output> outputs;

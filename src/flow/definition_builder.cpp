@@ -54,6 +54,7 @@ Result<std::unique_ptr<Definition>> BuildDefinition(const FlowFile& file,
   const size_t first = diagnostics.size();
   build::BuildContext ctx(file, options, diagnostics);
   auto def = std::make_unique<Definition>();
+  def->app_settings = options.app_settings;
   if (!file.definition.is_object()) {
     ctx.Error("", errc::kInvalidProperty,
               "the definition is " + build::DescribeKind(file.definition) +

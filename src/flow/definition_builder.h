@@ -20,6 +20,9 @@ struct BuildOptions {
   int max_name_length = 80;   // trigger and action names
   // Values for declared parameters (`runnel run --parameters FILE`); override defaultValue.
   boost::json::object parameter_values;
+  // What appsetting(name) reads (Logic Apps Standard's app settings: `runnel run --settings`,
+  // the server's app_settings); null: none set.
+  std::shared_ptr<const boost::json::object> app_settings;
 };
 
 // Builds and validates. Every problem goes to `diagnostics` (errors and warnings, each with the

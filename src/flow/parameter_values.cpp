@@ -22,4 +22,14 @@ bj::object ParameterValuesFromJson(const bj::value& file) {
   return out;
 }
 
+Result<std::shared_ptr<const bj::object>> AppSettingsFromJson(const bj::value& file) {
+  const bj::value* values = &file;
+  if (values->is_object() && values->as_object().contains("Values")) values = &values->as_object().at("Values");
+  if (!values->is_object()) {
+    return Error("InvalidSettings",
+                 "app settings must be an object of names to values, or local.settings.json's {\"Values\": {...}}");
+  }
+  return std::make_shared<const bj::object>(values->get_object());
+}
+
 }  // namespace runnel::flow

@@ -127,6 +127,16 @@ Status LoadConfigFile(const std::string& path, ServerConfig& c) {
           return ConfigError(path, s.second, "'limits." + k + "' must be at least 1");
         }
       }
+    } else if (key == "app_settings") {
+      if (!v.IsMap()) return ConfigError(path, v, "app_settings must be a mapping of names to text values");
+      auto settings = std::make_shared<boost::json::object>();
+      for (const auto& s : v) {
+        if (!s.second.IsScalar()) {
+          return ConfigError(path, s.second, "app setting '" + s.first.as<std::string>() + "' must be a text value");
+        }
+        (*settings)[s.first.as<std::string>()] = s.second.as<std::string>();
+      }
+      c.app_settings = std::move(settings);
     } else if (key == "testing") {
       for (const auto& s : v) {
         std::string k = s.first.as<std::string>();
@@ -141,7 +151,7 @@ Status LoadConfigFile(const std::string& path, ServerConfig& c) {
     } else {
       return ConfigError(path, kv.first, "unknown setting '" + key +
                                              "' (known: listen, threads, data, flows, tables, token, retention_days, store, "
-                                             "schedules, limits, testing)");
+                                             "schedules, limits, app_settings, testing)");
     }
   }
   return Ok();

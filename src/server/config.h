@@ -2,7 +2,10 @@
 // flags (each overriding the one before). docs/configuration.md lists every setting.
 #pragma once
 
+#include <boost/json/object.hpp>
+
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "base/result.h"
@@ -30,6 +33,8 @@ struct ServerConfig {
   RunManagerOptions runs;
   tables::TableStoreOptions tables;
   ChangeDispatcherOptions change_triggers;
+  // appsetting(name) in every flow: the app_settings mapping of the configuration file.
+  std::shared_ptr<const boost::json::object> app_settings;
 };
 
 // Reads a YAML configuration file into `config` (unknown keys are errors naming the key).

@@ -88,7 +88,8 @@ Status CheckFlowName(std::string_view name) {
   return Ok();
 }
 
-std::variant<std::shared_ptr<const DeployedFlow>, DeployError> BuildDeployedFlow(const DeployInput& in) {
+std::variant<std::shared_ptr<const DeployedFlow>, DeployError> BuildDeployedFlow(const DeployInput& in,
+                                                                                 const flow::BuildOptions& options) {
   if (auto named = CheckFlowName(in.name); !named) return DeployError{named.error(), {}};
   auto files = flow::LoadFlowText(in.document, in.name);
   if (!files) return DeployError{files.error(), {}};
@@ -99,7 +100,7 @@ std::variant<std::shared_ptr<const DeployedFlow>, DeployError> BuildDeployedFlow
   }
   const flow::FlowFile& file = files.value()[0];
   std::vector<flow::Diagnostic> diagnostics;
-  auto def = flow::BuildDefinition(file, flow::BuildOptions(), diagnostics);
+  auto def = flow::BuildDefinition(file, options, diagnostics);
   if (!def) return DeployError{def.error(), std::move(diagnostics)};
   std::string kind = !in.kind.empty() ? in.kind : !file.kind.empty() ? file.kind : "Stateful";
   if (!json::EqualsIgnoreCase(kind, "Stateful") && !json::EqualsIgnoreCase(kind, "Stateless")) {

@@ -17,6 +17,7 @@
 
 #include "base/result.h"
 #include "engine/plan.h"
+#include "flow/definition_builder.h"
 #include "flow/diagnostic.h"
 #include "server/metrics.h"
 #include "server/signing.h"
@@ -80,7 +81,8 @@ struct DeployInput {
 
 // Loads, validates and plans a flow document (any form `runnel validate` accepts, holding one
 // flow). Fails with every diagnostic when the definition is invalid.
-std::variant<std::shared_ptr<const DeployedFlow>, DeployError> BuildDeployedFlow(const DeployInput& input);
+std::variant<std::shared_ptr<const DeployedFlow>, DeployError> BuildDeployedFlow(const DeployInput& input,
+                                                                                 const flow::BuildOptions& options);
 
 // The same flow with other keys or enabled state (no rebuild).
 std::shared_ptr<const DeployedFlow> WithState(const DeployedFlow& flow, bool enabled, const std::string& primary,
@@ -96,8 +98,12 @@ class FlowRegistry {
   std::vector<std::shared_ptr<const DeployedFlow>> All() const;
   void Put(std::shared_ptr<const DeployedFlow> flow);
   void Remove(std::string_view name);
+  // How every flow is built (the server's app settings). Set once, before the first deploy.
+  void set_build_options(flow::BuildOptions options) { build_options_ = std::move(options); }
+  const flow::BuildOptions& build_options() const { return build_options_; }
 
  private:
+  flow::BuildOptions build_options_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<const DeployedFlow>, std::less<>> flows_;  // by lower-case name
 };

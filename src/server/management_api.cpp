@@ -193,7 +193,7 @@ void ManagementApi::Deploy(std::string name, std::string document, std::string k
   in.secondary_key = existing ? existing->secondary_key : NewSigningKey();
   in.created_micros = existing ? existing->created_micros : now;
   in.modified_micros = now;
-  auto built = BuildDeployedFlow(in);
+  auto built = BuildDeployedFlow(in, cx_.flows.build_options());
   if (auto* failed = std::get_if<DeployError>(&built)) {
     bj::array details;
     for (const auto& d : failed->diagnostics) {
@@ -400,7 +400,7 @@ void ManagementApi::Resubmit(const std::string& id, std::shared_ptr<Responder> r
       if (doc && doc.value()) {
         DeployInput in{flow->name, doc.value()->document, flow->kind(), row.value()->version, true,
                        flow->primary_key, flow->secondary_key, flow->created_micros, doc.value()->created_micros};
-        auto built = BuildDeployedFlow(in);
+        auto built = BuildDeployedFlow(in, cx_.flows.build_options());
         if (auto* ok = std::get_if<std::shared_ptr<const DeployedFlow>>(&built)) flow = *ok;
       }
     }

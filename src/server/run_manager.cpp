@@ -738,7 +738,7 @@ Result<size_t> RunManager::ResumeAll(FlowRegistry& flows) {
       } else {
         DeployInput in{current->name, version.value()->document, current->kind(), row.version, true,
                        current->primary_key, current->secondary_key, current->created_micros, version.value()->created_micros};
-        auto built = BuildDeployedFlow(in);
+        auto built = BuildDeployedFlow(in, flows.build_options());
         if (auto* ok = std::get_if<std::shared_ptr<const DeployedFlow>>(&built)) flow = *ok;
       }
     }

@@ -170,7 +170,7 @@ Status Server::Impl::LoadStoredFlows() {
         [&](store::ReadView& v) { return v.GetFlowVersion(rec.name, rec.version); });
     DeployInput in{rec.name, rec.document, rec.kind, rec.version, rec.enabled, rec.primary_key, rec.secondary_key,
                    rec.created_micros, version && version.value() ? version.value()->created_micros : rec.modified_micros};
-    auto built = BuildDeployedFlow(in);
+    auto built = BuildDeployedFlow(in, flows.build_options());
     if (auto* failed = std::get_if<DeployError>(&built)) {
       std::fprintf(stderr, "runnel: stored flow %s (version %lld) no longer builds: %s\n", rec.name.c_str(),
                    static_cast<long long>(rec.version), failed->error.ToString().c_str());
@@ -265,6 +265,9 @@ Status Server::Start() {
   m.metrics->AddGauge("runnel_store_pending_writes", [s = m.store.get()] { return static_cast<double>(s->PendingWrites()); });
 
   for (auto& t : m.threads) t->Start();
+  flow::BuildOptions build;
+  build.app_settings = m.config.app_settings;
+  m.flows.set_build_options(std::move(build));
   RUNNEL_TRY_STATUS(m.LoadStoredFlows());
   // Resume before anything arms a schedule: a new schedule fires at once, and a run it started
   // would be in the store, unfinished, when ResumeAll reads it — and would run twice.

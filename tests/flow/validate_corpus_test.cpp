@@ -31,9 +31,6 @@ struct KnownInvalid {
   const char* why;
 };
 const KnownInvalid kKnownInvalid[] = {
-    {"azure-logicapps/LogicAppsSampleTestFramework__TestCases__TestFiles__httpactionworkflow.json",
-     {"UnknownFunction"},
-     "appSetting() (Logic Apps Standard) is not in the expression function table"},
     {"scoreunder-illogicapps/TestWorkflows__Stateful1.json",
      {"UnsupportedActionType"},
      "the HttpWebhook action is not executable yet"},

@@ -66,6 +66,11 @@ TEST_P(GoldenFlow, MatchesExpectedRecord) {
   ASSERT_TRUE(files) << files.error().ToString();
   flow::BuildOptions build;
   if (auto p = ReadJson(dir / "parameters.json")) build.parameter_values = flow::ParameterValuesFromJson(*p);
+  if (auto s = ReadJson(dir / "settings.json")) {
+    auto settings = flow::AppSettingsFromJson(*s);
+    ASSERT_TRUE(settings) << settings.error().ToString();
+    build.app_settings = std::move(settings).value();
+  }
   std::vector<flow::Diagnostic> diagnostics;
   auto def = flow::BuildDefinition(files.value().at(0), build, diagnostics);
   std::string diag_text;

@@ -211,5 +211,18 @@ TEST_F(ServerTest, AnswersCarryTheClientTrackingId) {
   EXPECT_EQ(accepted.Header("x-ms-client-tracking-id"), accepted.Header("x-ms-workflow-run-id"));
 }
 
+// docs/configuration.md: app_settings is what appsetting() reads in every flow.
+TEST_F(ServerTest, AppSettingsFromTheConfigurationReachEveryFlow) {
+  WriteFlow("settings", Workflow(R"json({
+    "triggers": {"manual": {"type": "Request", "kind": "Http"}},
+    "actions": {"Response": {"type": "Response", "kind": "Http", "runAfter": {},
+                             "inputs": {"statusCode": 200, "body": "@concat(appsetting('Greeting'), ', ', triggerBody()?['name'])"}}}})json"));
+  AddConfig("app_settings:\n  Greeting: Hello\n  ApiBase: https://erp.example.com\n");
+  StartServer();
+  HttpAnswer a = PostJson(CallbackUrl("settings"), R"({"name": "Contoso"})");
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(a.body, "Hello, Contoso");
+}
+
 }  // namespace
 }  // namespace runnel::testing

@@ -82,6 +82,7 @@ void ServerTest::WriteConfig() {
       << "threads: 2\n"
       << "testing: {manual_clock: true, start_micros: " << clock_micros_ << "}\n";
   if (!limits_.empty()) out << "limits: {" << limits_ << "}\n";
+  out << extra_config_;
 }
 
 void ServerTest::StartServer(const std::string& limits) {

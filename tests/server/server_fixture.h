@@ -41,6 +41,8 @@ class ServerTest : public ::testing::Test {
   // Writes runnel.yaml and starts the server. `limits` are entries of the `limits:` mapping
   // ("sync_response_seconds: 1, max_body_bytes: 1024"); the clock starts at `clock_micros()`.
   void StartServer(const std::string& limits = "");
+  // Top-level settings appended to the configuration file as written (e.g. app_settings).
+  void AddConfig(const std::string& yaml) { extra_config_ += yaml; }
   // kill -9 (crash = true) or SIGTERM, then a start on the same data directory with the clock
   // where it was plus `downtime_seconds` (the manual clock lives in the process, so the config
   // carries it over).
@@ -77,6 +79,7 @@ class ServerTest : public ::testing::Test {
   std::filesystem::path dir_;
   std::unique_ptr<ServerProcess> server_;
   std::string limits_;
+  std::string extra_config_;
   int64_t clock_micros_ = kStartMicros;
 };
 

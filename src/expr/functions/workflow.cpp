@@ -131,6 +131,18 @@ Result<Value> Parameters(CallFrame& f) {
   return Value::Borrow(*v);
 }
 
+Result<Value> AppSetting(CallFrame& f) {
+  RUNNEL_TRY(cx, Context(f));
+  RUNNEL_TRY(name, NameArg(f, 0));
+  const bj::value* v = cx->AppSetting(name);
+  if (!v) {
+    return f.Fail(errc::kContext, "the app setting '" + std::string(name) +
+                                      "' is not set; give it in the server's app_settings (docs/configuration.md) "
+                                      "or with `runnel run --settings FILE`");
+  }
+  return Value::Borrow(*v);
+}
+
 Result<Value> Item(CallFrame& f) {
   RUNNEL_TRY(cx, Context(f));
   const bj::value* v = cx->Item();
@@ -257,6 +269,8 @@ constexpr FunctionDef kFunctions[] = {
     {"actionBody", "workflow", 1, 1, kCx, &Body},
     {"actionOutputs", "workflow", 1, 1, kCx, &Outputs},
     {"actions", "workflow", 1, 1, kCx, &Actions},
+    // Logic Apps Standard: an app setting of the host (not in the Consumption reference).
+    {"appsetting", "workflow", 1, 1, kCx, &AppSetting},
     {"body", "workflow", 1, 1, kCx, &Body},
     {"formDataMultiValues", "workflow", 2, 2, kCx, &FormDataMultiValues},
     {"formDataValue", "workflow", 2, 2, kCx, &FormDataValue},
