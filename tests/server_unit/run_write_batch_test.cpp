@@ -5,30 +5,19 @@
 
 #include <boost/json/object.hpp>
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "store/sqlite_store.h"
+#include "test_directory.h"
 
 namespace runnel::server {
 namespace {
-namespace fs = std::filesystem;
 
 class RunWriteBatchTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("runnel-write-batch-test-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
     auto s = store::OpenSqliteStore((dir_ / "runnel.db").string());
     ASSERT_TRUE(s) << s.error().ToString();
     store_ = std::move(s.value());
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
   }
 
   static store::RunRow Row(const std::string& id, const std::string& status, int64_t end = 0) {
@@ -50,8 +39,8 @@ class RunWriteBatchTest : public ::testing::Test {
   }
   size_t JournalSize(const std::string& id) { return Journal(id).size(); }
 
-  fs::path dir_;
-  std::unique_ptr<store::Store> store_;
+  runnel::testing::TestDirectory dir_{"runnel-write-batch-test"};
+  std::unique_ptr<store::Store> store_;  // after dir_: closed before the directory goes
 };
 
 TEST_F(RunWriteBatchTest, ARunThatEndsInItsBatchIsOneFinishedRow) {

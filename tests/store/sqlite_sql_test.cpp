@@ -3,32 +3,21 @@
 // errors that name the statement, a failed write rolled back alone, and change sequence numbers
 // that never repeat, roll back with their write and survive a reopen.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <future>
 #include <mutex>
 
 #include "store/sqlite_sql.h"
 #include "store/sqlite_store.h"
+#include "test_directory.h"
 
 namespace runnel::store {
 namespace {
-namespace fs = std::filesystem;
 
 class SqliteSqlTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("runnel-sql-test-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    Open();
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
+  void SetUp() override { Open(); }
+  void TearDown() override { store_.reset(); }  // before the directory goes
   void Open() {
     store_.reset();
     auto s = OpenSqliteStore((dir_ / "runnel.db").string());
@@ -40,7 +29,7 @@ class SqliteSqlTest : public ::testing::Test {
     return store_->ReadAndWait<Result<SqlRows>>([&](ReadView& v) { return v.sql().Query(sql, params); });
   }
 
-  fs::path dir_;
+  runnel::testing::TestDirectory dir_{"runnel-sql-test"};
   std::unique_ptr<Store> store_;
 };
 

@@ -2,7 +2,6 @@
 // versions, the run index and journal, schedule ticks claimed once, retention that frees disk,
 // group commit of concurrent writers, and clear errors for unusable files.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -10,6 +9,7 @@
 #include <thread>
 
 #include "store/sqlite_store.h"
+#include "test_directory.h"
 
 namespace runnel::store {
 namespace {
@@ -17,16 +17,7 @@ namespace fs = std::filesystem;
 
 class SqliteStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("runnel-store-test-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
+  void TearDown() override { store_.reset(); }  // before the directory goes
 
   Store& Open() {
     auto s = OpenSqliteStore((dir_ / "runnel.db").string());
@@ -59,7 +50,7 @@ class SqliteStoreTest : public ::testing::Test {
     return r;
   }
 
-  fs::path dir_;
+  runnel::testing::TestDirectory dir_{"runnel-store-test"};
   std::unique_ptr<Store> store_;
 };
 

@@ -4,12 +4,10 @@
 // lookups, versions, paging, counting, change tracking, schema changes that keep the data, and
 // many concurrent writers of one row losing no update.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <boost/json.hpp>
 
 #include <atomic>
-#include <filesystem>
 #include <future>
 #include <thread>
 
@@ -23,10 +21,10 @@
 #include "tables/row_body.h"
 #include "tables/row_reader.h"
 #include "tables/table_store.h"
+#include "test_directory.h"
 
 namespace runnel::tables {
 namespace {
-namespace fs = std::filesystem;
 namespace bj = boost::json;
 
 constexpr int64_t kNow = 1893456000000000;  // 2030-01-01T00:00:00Z
@@ -46,17 +44,12 @@ constexpr char kContact[] = R"({"logicalName": "contact",
 class TableRowsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("runnel-tables-test-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
     Open();
     Define({kAccount, kContact});
   }
   void TearDown() override {
     tables_.reset();
     store_.reset();
-    fs::remove_all(dir_);
   }
 
   void Open() {
@@ -143,7 +136,7 @@ class TableRowsTest : public ::testing::Test {
     return store_->ReadAndWait<Result<RowPage>>([&](store::ReadView& v) { return QueryRows(v, q); });
   }
 
-  fs::path dir_;
+  runnel::testing::TestDirectory dir_{"runnel-tables-test"};
   ManualClock clock_{kNow};
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<TableStore> tables_;

@@ -4,9 +4,7 @@
 #include "tables/trigger_cursor.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <future>
 
 #include "base/clock.h"
@@ -16,10 +14,10 @@
 #include "tables/column_values.h"
 #include "tables/row_body.h"
 #include "tables/table_store.h"
+#include "test_directory.h"
 
 namespace runnel::tables {
 namespace {
-namespace fs = std::filesystem;
 
 constexpr int64_t kNow = 1893456000000000;  // 2030-01-01T00:00:00Z
 constexpr int64_t kDay = int64_t{86400} * 1000000;
@@ -27,11 +25,6 @@ constexpr int64_t kDay = int64_t{86400} * 1000000;
 class TriggerCursorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("runnel-cursor-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
     auto s = store::OpenSqliteStore((dir_ / "runnel.db").string());
     ASSERT_TRUE(s) << s.error().ToString();
     store_ = std::move(s.value());
@@ -44,7 +37,6 @@ class TriggerCursorTest : public ::testing::Test {
   void TearDown() override {
     tables_.reset();
     store_.reset();
-    fs::remove_all(dir_);
   }
   int64_t Create() {
     RowWrite w;
@@ -69,7 +61,7 @@ class TriggerCursorTest : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
+  runnel::testing::TestDirectory dir_{"runnel-cursor-test"};
   ManualClock clock_{kNow};
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<TableStore> tables_;
