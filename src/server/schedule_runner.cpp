@@ -101,11 +101,18 @@ void ScheduleRunner::Refresh(const std::string& name, std::shared_ptr<const Depl
     // The schedule counts from now — the deploy, enable or start — not from when the read below
     // answers: a tick falling due in between fires (late) instead of being lost.
     int64_t now = s->thread->clock().NowMicros();
-    // Where this schedule stands: its last claimed tick (so a restart does not fire it again).
+    // Where this schedule stands: its last claimed tick (so a restart does not fire it again)
+    // and, for an Http trigger, the cursor the endpoint last gave this flow version.
     store_.Read([this, s, now](store::ReadView& view) {
       auto last = view.LastTick(s->flow->name, s->trigger->name);
       int64_t last_tick = last ? last.value() : 0;
-      s->thread->Post([this, s, last_tick, now] {
+      std::string cursor;
+      if (s->trigger->type == flow::TriggerType::kHttp) {
+        auto saved = view.GetTriggerCursor(s->flow->name, s->trigger->name, s->flow->version);
+        if (saved) cursor = std::move(saved).value();
+      }
+      s->thread->Post([this, s, last_tick, now, cursor = std::move(cursor)] {
+        s->cursor = cursor;
         int64_t anchor = s->flow->deployed_micros;
         // A new schedule without startTime fires at once ("runs the first workload instantly");
         // after that, and after any downtime, the next occurrence after now: no backfill.
@@ -222,11 +229,19 @@ void ScheduleRunner::OnPollAnswer(const std::shared_ptr<Schedule>& s, int64_t ke
     Record(*s, "Rejected", "the endpoint answered " + std::to_string(response.status) + after_retries, "");
     return;
   }
-  // The polling contract: Location is where to poll next (a cursor), Retry-After when.
-  if (const std::string* location = connectors::FindHeader(response.headers, "Location")) s->cursor = *location;
+  // The polling contract: Location is where to poll next (a cursor), Retry-After when. A new
+  // cursor is saved with the runs of the answer that gave it, in their start's transaction, so
+  // after a crash the next poll goes where the last started runs left off: no item twice.
+  std::optional<std::string> moved;
+  if (const std::string* location = connectors::FindHeader(response.headers, "Location");
+      location && *location != s->cursor) {
+    s->cursor = *location;
+    moved = *location;
+  }
   if (response.status == 200) {
-    StartRuns(s, key, connectors::ReadResponse(response).outputs);
+    StartRuns(s, key, connectors::ReadResponse(response).outputs, std::move(moved));
   } else {
+    if (moved) SaveCursor(*s);
     Record(*s, "Skipped", "the endpoint answered 202: nothing new", "");
   }
   if (!retry_after) return;
@@ -243,9 +258,19 @@ void ScheduleRunner::OnPollAnswer(const std::shared_ptr<Schedule>& s, int64_t ke
   }
 }
 
-void ScheduleRunner::StartRuns(const std::shared_ptr<Schedule>& s, int64_t tick, bj::value outputs) {
+void ScheduleRunner::SaveCursor(const Schedule& s) {
+  store_.Write([flow = s.flow->name, trigger = s.trigger->name, version = s.flow->version, cursor = s.cursor](
+                   store::Transaction& tx) { return tx.SetTriggerCursor(flow, trigger, version, cursor); },
+               nullptr);
+}
+
+void ScheduleRunner::StartRuns(const std::shared_ptr<Schedule>& s, int64_t tick, bj::value outputs,
+                               std::optional<std::string> cursor) {
   int64_t now = s->thread->clock().NowMicros();
   auto firing = engine::FireTrigger(s->flow->plan->definition(), s->trigger->trigger, std::move(outputs), now, {});
+  if (!firing || !firing.value().fired || firing.value().records.empty()) {
+    if (cursor) SaveCursor(*s);
+  }
   if (!firing) {
     Record(*s, "Rejected", firing.error().message, "");
     return;
@@ -267,11 +292,14 @@ void ScheduleRunner::StartRuns(const std::shared_ptr<Schedule>& s, int64_t tick,
     // A tick is claimed once; with splitOn, each item's run claims the tick's next microsecond
     // keys, so a restart never starts any of them twice.
     int64_t key = tick + static_cast<int64_t>(i);
+    std::optional<std::string> saved_cursor = i == 0 ? cursor : std::nullopt;
     runs_.Start(
         std::move(request),
-        [flow, trigger, key](store::Transaction& tx, const std::string& run_id) -> Status {
+        [flow, trigger, key, version = s->flow->version, saved_cursor](store::Transaction& tx,
+                                                                       const std::string& run_id) -> Status {
           RUNNEL_TRY(claimed, tx.ClaimTick(flow, trigger, key, run_id));
           if (!claimed) return Error("TickAlreadyFired", "this tick already started a run");
+          if (saved_cursor) RUNNEL_TRY_STATUS(tx.SetTriggerCursor(flow, trigger, version, *saved_cursor));
           return Ok();
         },
         [this, s, tick](Result<std::string> started) {

@@ -17,6 +17,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 
@@ -50,7 +51,11 @@ class ScheduleRunner {
   void Poll(const std::shared_ptr<Schedule>& s, int64_t key, int retry);
   void OnPollAnswer(const std::shared_ptr<Schedule>& s, int64_t key, int retry, int64_t sent_micros,
                     const connectors::RetryPolicy& policy, Result<connectors::HttpResponse> answer);
-  void StartRuns(const std::shared_ptr<Schedule>& s, int64_t tick, boost::json::value outputs);
+  // `cursor` (when set) is the Http trigger's new cursor, saved with the first run's start.
+  void StartRuns(const std::shared_ptr<Schedule>& s, int64_t tick, boost::json::value outputs,
+                 std::optional<std::string> cursor = std::nullopt);
+  // Saves the Http trigger's cursor on its own (an answer that starts no run).
+  void SaveCursor(const Schedule& s);
   void Record(const Schedule& s, const std::string& outcome, const std::string& reason, const std::string& run_id);
 
   store::Store& store_;

@@ -102,7 +102,18 @@ CREATE TABLE change_claims (
   PRIMARY KEY (seq, flow, trigger, item)) WITHOUT ROWID;
 )sql";
 
-constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3};
+// Trigger state that must outlive a restart: the Http polling trigger's cursor (the endpoint's
+// last Location), kept per flow version so a redeployed trigger starts from its own uri.
+constexpr const char* kVersion4 = R"sql(
+CREATE TABLE trigger_cursors (
+  flow TEXT NOT NULL COLLATE NOCASE,
+  trigger TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  cursor TEXT NOT NULL,
+  PRIMARY KEY (flow, trigger)) WITHOUT ROWID;
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4};
 
 }  // namespace
 

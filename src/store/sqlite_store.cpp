@@ -72,6 +72,8 @@ class SqliteTransaction final : public Transaction {
     RUNNEL_TRY(s, db_.Prepare("DELETE FROM flows WHERE name = ?"));
     RUNNEL_TRY_STATUS(s->Bind(1, name).Run());
     if (!s->Changes()) return NotFound(name);
+    RUNNEL_TRY(c, db_.Prepare("DELETE FROM trigger_cursors WHERE flow = ?"));
+    RUNNEL_TRY_STATUS(c->Bind(1, name).Run());
     RUNNEL_TRY(v, db_.Prepare("DELETE FROM flow_versions WHERE name = ?"));
     return v->Bind(1, name).Run();
   }
@@ -123,6 +125,13 @@ class SqliteTransaction final : public Transaction {
     return s->Bind(1, e.flow).Bind(2, e.trigger).Bind(3, e.time_micros).Bind(4, e.outcome).Bind(5, e.reason)
         .Bind(6, e.run_id)
         .Run();
+  }
+
+  Status SetTriggerCursor(const std::string& flow, const std::string& trigger, int64_t version,
+                          const std::string& cursor) override {
+    RUNNEL_TRY(s, db_.Prepare("INSERT OR REPLACE INTO trigger_cursors (flow, trigger, version, cursor) "
+                              "VALUES (?, ?, ?, ?)"));
+    return s->Bind(1, flow).Bind(2, trigger).Bind(3, version).Bind(4, cursor).Run();
   }
 
   Result<int64_t> DeleteHistoryBefore(int64_t micros) override {
@@ -295,6 +304,13 @@ class SqliteReadView final : public ReadView {
     return row ? s->Int(0) : 0;
   }
 
+  Result<std::string> GetTriggerCursor(const std::string& flow, const std::string& trigger, int64_t version) override {
+    RUNNEL_TRY(s, db_.Prepare("SELECT cursor FROM trigger_cursors WHERE flow = ? AND trigger = ? AND version = ?"));
+    s->Bind(1, flow).Bind(2, trigger).Bind(3, version);
+    RUNNEL_TRY(row, s->Step());
+    return row ? s->Text(0) : std::string();
+  }
+
   Sql& sql() override { return sql_; }
 
   Result<std::vector<TableDefinitionRecord>> ListTableDefinitions() override {
@@ -407,6 +423,7 @@ class ClosedReadView final : public ReadView {
   Result<std::vector<JournalEntry>> ReadJournal(const std::string&) override { return Closed(); }
   Result<std::vector<TriggerEvent>> ListTriggerEvents(const std::string&, int) override { return Closed(); }
   Result<int64_t> LastTick(const std::string&, const std::string&) override { return Closed(); }
+  Result<std::string> GetTriggerCursor(const std::string&, const std::string&, int64_t) override { return Closed(); }
   Sql& sql() override { return sql_; }
   Result<std::vector<TableDefinitionRecord>> ListTableDefinitions() override { return Closed(); }
   Result<std::vector<ChangeRecord>> ReadChanges(int64_t, int, const std::string&) override { return Closed(); }

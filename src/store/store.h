@@ -142,6 +142,9 @@ class Transaction {
   virtual Result<bool> ClaimTick(const std::string& flow, const std::string& trigger,
                                  int64_t tick_micros, const std::string& run_id) = 0;
   virtual Status AddTriggerEvent(const TriggerEvent& event) = 0;
+  // The Http polling trigger's cursor for flow version `version` (replacing any other's).
+  virtual Status SetTriggerCursor(const std::string& flow, const std::string& trigger, int64_t version,
+                                  const std::string& cursor) = 0;
   // Retention: runs that ended before `micros` (their journals, ticks and trigger events too).
   virtual Result<int64_t> DeleteHistoryBefore(int64_t micros) = 0;
 
@@ -172,6 +175,9 @@ class ReadView {
   virtual Result<std::vector<TriggerEvent>> ListTriggerEvents(const std::string& flow, int limit) = 0;
   // The latest claimed tick of a schedule, or 0.
   virtual Result<int64_t> LastTick(const std::string& flow, const std::string& trigger) = 0;
+  // The cursor SetTriggerCursor saved for this flow version, or "" (none, or another version's).
+  virtual Result<std::string> GetTriggerCursor(const std::string& flow, const std::string& trigger,
+                                               int64_t version) = 0;
 
   // Tables (tables/).
   virtual Sql& sql() = 0;

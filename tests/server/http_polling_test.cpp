@@ -53,6 +53,37 @@ TEST_F(HttpPollingTest, A200StartsARunAndLocationIsTheNextPollsUrl) {
   EXPECT_EQ(ListRuns("poller").size(), 1u);  // 202: nothing new, no run
 }
 
+// The cursor outlives a crash: the next poll after the restart goes where the last started run
+// left off, not back to the trigger's uri. A new version of the flow starts from its own uri.
+TEST_F(HttpPollingTest, TheCursorSurvivesACrashAndARedeployResetsIt) {
+  TestHttpServer endpoint;
+  endpoint.Route("/feed", {{200, {{"Content-Type", "application/json"}, {"Location", endpoint.Url("/feed/next?cursor=7")}},
+                            R"json({"n": 1})json"},
+                           {202, {}, ""}});
+  endpoint.Route("/feed/next", {{202, {}, ""}});
+  DeployPoller(endpoint.Url("/feed"));
+  ASSERT_TRUE(Eventually([&] { return ListRuns("poller").size() == 1; }));
+
+  RestartServer(/*crash=*/true);
+  AdvanceClock(60);
+  ASSERT_TRUE(endpoint.WaitForRequests(2, std::chrono::seconds(10)));
+  ASSERT_EQ(endpoint.RequestsTo("/feed/next").size(), 1u);
+  EXPECT_EQ(endpoint.RequestsTo("/feed/next")[0].query, "cursor=7");
+  EXPECT_EQ(endpoint.RequestsTo("/feed").size(), 1u);
+  EXPECT_EQ(ListRuns("poller").size(), 1u);
+
+  // Version 2 (another header): its own uri again.
+  HttpAnswer put = Api("PUT", "/management/flows/poller", Workflow(R"json({
+    "triggers": {"poll": {"type": "Http", "recurrence": {"frequency": "Minute", "interval": 1},
+                          "inputs": {"method": "GET", "uri": ")json" + endpoint.Url("/feed") + R"json(",
+                                     "headers": {"x-version": "2"}}}},
+    "actions": {"Got": {"type": "Compose", "runAfter": {}, "inputs": "@triggerBody()?['n']"}}})json"));
+  ASSERT_EQ(put.status, 200) << put.body;
+  AdvanceClock(60);
+  ASSERT_TRUE(endpoint.WaitForRequests(3, std::chrono::seconds(10)));
+  EXPECT_EQ(endpoint.RequestsTo("/feed").size(), 2u);
+}
+
 // Retry-After: 0 on a 200 means "more is waiting": the trigger polls again at once, without
 // waiting for the next occurrence, until an answer comes without it.
 TEST_F(HttpPollingTest, RetryAfterSoonerThanTheNextOccurrencePollsAgainThen) {

@@ -153,6 +153,26 @@ TEST_F(SqliteStoreTest, ATickIsClaimedOnceEvenAfterReopen) {
   EXPECT_EQ(last.value(), 200);
 }
 
+TEST_F(SqliteStoreTest, ATriggerCursorBelongsToOneFlowVersion) {
+  Store* s = &Open();
+  ASSERT_TRUE(s->WriteAndWait([](Transaction& tx) { return tx.PutFlowVersion(Flow("feed", 1, "{}")); }));
+  auto cursor = [&](int64_t version) {
+    return s->ReadAndWait<Result<std::string>>([&](ReadView& v) { return v.GetTriggerCursor("feed", "poll", version); })
+        .value();
+  };
+  EXPECT_EQ(cursor(1), "");
+  ASSERT_TRUE(s->WriteAndWait([](Transaction& tx) { return tx.SetTriggerCursor("feed", "poll", 1, "https://a/next?c=7"); }));
+  store_.reset();
+  s = &Open();
+  EXPECT_EQ(cursor(1), "https://a/next?c=7");
+  EXPECT_EQ(cursor(2), "");  // a new version starts from its own uri
+  ASSERT_TRUE(s->WriteAndWait([](Transaction& tx) { return tx.SetTriggerCursor("feed", "poll", 2, "https://a/next?c=9"); }));
+  EXPECT_EQ(cursor(1), "");
+  EXPECT_EQ(cursor(2), "https://a/next?c=9");
+  ASSERT_TRUE(s->WriteAndWait([](Transaction& tx) { return tx.DeleteFlow("feed"); }));
+  EXPECT_EQ(cursor(2), "");
+}
+
 // One failing write is rolled back alone; the others in its batch commit.
 TEST_F(SqliteStoreTest, AFailingWriteDoesNotSpoilItsBatch) {
   Store& s = Open();
