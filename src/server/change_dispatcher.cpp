@@ -127,12 +127,48 @@ std::vector<std::shared_ptr<ChangeDispatcher::Watch>> ChangeDispatcher::Watches(
       current.emplace(key, std::move(w));
     }
   }
+  // A trigger of a redeployed flow takes over what its previous version held back: the new
+  // version decides those changes again (its filter, its Delay until), so none is lost.
+  std::vector<std::pair<std::shared_ptr<Watch>, std::vector<tables::Change>>> carried;
+  for (auto& [key, old] : watches_) {
+    if (current.count(key)) continue;
+    std::vector<tables::Change> held = TakeHeld(*old);
+    if (held.empty()) continue;
+    for (auto& [k, w] : current) {
+      if (w->subscription && w->trigger->name == old->trigger->name &&
+          json::EqualsIgnoreCase(w->flow->name, old->flow->name)) {
+        carried.emplace_back(w, std::move(held));
+        break;
+      }
+    }
+  }
   watches_ = std::move(current);
+  if (!carried.empty()) {
+    auto catalog = tables_.catalog();
+    for (auto& [w, held] : carried) {
+      std::shared_ptr<Watch> watch = w;  // clang 14 cannot capture a structured binding
+      for (const auto& change : held) {
+        if (catalog->ByLogicalName(change.table)) Decide(watch, change, catalog);
+      }
+    }
+  }
   std::vector<std::shared_ptr<Watch>> out;
   for (auto& [k, w] : watches_) {
     if (w->subscription) out.push_back(w);
   }
   return out;
+}
+
+std::vector<tables::Change> ChangeDispatcher::TakeHeld(Watch& w) {
+  std::vector<tables::Change> held;
+  for (auto& [seq, change] : w.postponed) held.push_back(std::move(change));
+  for (auto& [row, window] : w.windows) held.push_back(std::move(window.latest));
+  for (auto& change : w.waiting) held.push_back(std::move(change));
+  w.postponed.clear();  // its timers find nothing now
+  w.windows.clear();
+  w.waiting.clear();
+  std::sort(held.begin(), held.end(), [](const tables::Change& a, const tables::Change& b) { return a.seq < b.seq; });
+  return held;
 }
 
 void ChangeDispatcher::Dispatch(std::vector<tables::Change> changes) {

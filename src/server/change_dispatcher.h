@@ -23,7 +23,8 @@
 // postponeuntil ("Delay until": the run starts at that time), coalesceseconds (matching changes to one row within the window after the first become one
 // run, with the latest) and maxrunsperminute (a token bucket; changes without a token wait in
 // order). The durable cursor stays before the oldest change held back, so a crash loses none.
-// A flow redeployed or disabled drops the changes it was holding back.
+// A redeployed flow's new version decides again the changes its previous one was holding back;
+// a flow disabled or deleted drops them.
 //
 // Threading: everything but the wake-up runs on one IoThread; runs run on the thread their
 // flow hashes to.
@@ -84,6 +85,8 @@ class ChangeDispatcher {
   void SaveCursor();
   void Commit();
   std::vector<std::shared_ptr<Watch>> Watches();
+  // Empties what `w` holds back (postponed, coalescing, rate-limited changes), in seq order.
+  static std::vector<tables::Change> TakeHeld(Watch& w);
   // Would a bounded skip of `w` be recorded at `now` (not only counted)? Starts a new minute if due.
   bool WillRecordSkip(Watch& w, int64_t now);
   // runnel_trigger_events_total{flow, trigger, outcome} for `w`, built once.
