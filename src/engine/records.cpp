@@ -1,6 +1,7 @@
 // The run record: what `runnel run` prints and run history shows (docs/run-record.md).
 
 #include "engine/run_impl.h"
+#include "json/lookup.h"
 
 namespace runnel::engine {
 namespace bj = boost::json;
@@ -15,6 +16,20 @@ bj::value RunImpl::PublicRecord(const flow::Action& a, const bj::value& record) 
   if (a.secure_inputs && out.contains("inputs")) out["inputs"] = kRedacted;
   if (a.secure_outputs && out.contains("outputs")) out["outputs"] = kRedacted;
   return out;
+}
+
+// The trigger's runtimeConfiguration.secureData hides its inputs and outputs as an action's does.
+bj::value RunImpl::PublicTriggerRecord() const {
+  const bj::value* name = trigger_record_.is_object() ? trigger_record_.get_object().if_contains("name") : nullptr;
+  for (const auto& t : definition().triggers) {
+    if (!name || !name->is_string() || !json::EqualsIgnoreCase(t.name, name->get_string())) continue;
+    if (!t.secure_inputs && !t.secure_outputs) break;
+    bj::object out = trigger_record_.get_object();
+    if (t.secure_inputs && out.contains("inputs")) out["inputs"] = kRedacted;
+    if (t.secure_outputs && out.contains("outputs")) out["outputs"] = kRedacted;
+    return out;
+  }
+  return trigger_record_;
 }
 
 bj::object RunImpl::PublicRecords(const Frame& f) const {
@@ -69,7 +84,7 @@ bj::value RunImpl::BuildRunRecord() const {
   }
   rec["response"] = response_ ? *response_ : bj::value(nullptr);
   if (!options_.full_record) return rec;
-  rec["trigger"] = trigger_record_;
+  rec["trigger"] = PublicTriggerRecord();
   rec["actions"] = root_ ? PublicRecords(*root_) : bj::object();
   return rec;
 }

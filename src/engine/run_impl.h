@@ -125,6 +125,7 @@ class RunImpl final : public Run, public RunServices, public std::enable_shared_
   const std::shared_ptr<const Plan>& plan() const { return plan_; }
   const flow::Definition& definition() const { return plan_->definition(); }
   const boost::json::value& trigger_record() const { return trigger_record_; }
+  boost::json::value PublicTriggerRecord() const;
   const boost::json::object& variables() const { return variables_; }
   const boost::json::object& parameters() const { return parameters_; }
   const boost::json::value& workflow_value() const;

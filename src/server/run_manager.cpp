@@ -126,8 +126,16 @@ class RunManager::StoreJournal final : public engine::RunJournal {
     active_->finished_actions[key] = record;
     auto active = active_;
     RunManager* manager = &manager_;
+    // A secure action's real inputs and outputs rest on disk only sealed (journal_seal.h).
+    auto secure = active_->flow->secure_actions.find(std::string_view(key).substr(0, key.find('#')));
+    bj::object body{{"key", key}};
+    if (secure != active_->flow->secure_actions.end()) {
+      body["sealed"] = manager_.seal_->Seal(json::Serialize(record));
+    } else {
+      body["record"] = record;
+    }
     manager_.QueueJournal(
-        *active_->thread, active_->id, seq_++, "completed", bj::object{{"key", key}, {"record", record}},
+        *active_->thread, active_->id, seq_++, "completed", std::move(body),
         [manager, active, key, status, is_response, durable = std::move(durable)](Status st) {
           if (!st) {
             // The store refused (full disk, read-only): the run goes on in memory, but it could
@@ -197,8 +205,13 @@ void RunManager::QueueFinish(IoThread& thread, store::RunRow row, store::Store::
 }
 
 RunManager::RunManager(store::Store& store, const engine::HandlerRegistry& handlers, std::vector<IoThread*> threads,
-                       Metrics& metrics, RunManagerOptions options)
-    : store_(store), handlers_(handlers), threads_(std::move(threads)), metrics_(metrics), options_(options) {
+                       Metrics& metrics, RunManagerOptions options, std::shared_ptr<const JournalSeal> seal)
+    : store_(store),
+      seal_(std::move(seal)),
+      handlers_(handlers),
+      threads_(std::move(threads)),
+      metrics_(metrics),
+      options_(options) {
   recent_order_.resize(std::max<size_t>(options_.recent_stateless, 1));
   for (size_t i = 0; i < threads_.size(); ++i) {
     writes_.push_back(std::make_unique<ThreadWrites>());
@@ -211,6 +224,23 @@ RunManager::~RunManager() = default;
 std::string RunManager::StatusPath(const DeployedFlow& flow, const std::string& run_id) {
   return "/api/" + flow.name + "/runs/" + run_id + "?sv=1.0&sig=" +
          flow.primary->Sign(flow.name + "/runs/" + run_id);
+}
+
+bj::value RunManager::JournaledTrigger(const Active& a) const {
+  const TriggerSettings* t = a.flow->FindTrigger(a.trigger);
+  bool secure = t && t->trigger && (t->trigger->secure_inputs || t->trigger->secure_outputs);
+  if (!secure) return a.trigger_record;
+  return bj::object{{"sealed", seal_->Seal(json::Serialize(a.trigger_record))}};
+}
+
+Result<bj::value> RunManager::Unsealed(bj::value body) const {
+  const bj::value* sealed = Path(body, {"sealed"});
+  if (!sealed) return body;
+  RUNNEL_TRY(plain, seal_->Open(Str(sealed)));
+  boost::system::error_code ec;
+  bj::value value = bj::parse(plain, ec);
+  if (ec) return Error("SealedJournalUnreadable", "a sealed journal entry holds no JSON");
+  return value;
 }
 
 std::shared_ptr<RunManager::Active> RunManager::NewActive(RunRequest request, std::string run_id) {
@@ -286,7 +316,7 @@ void RunManager::StartFromRequest(RunRequest request, std::vector<bj::value> rec
                         queued ? "Waiting" : "Running",
                         active->start_micros, 0, active->tracking_id, "", ""};
       QueueStart(
-          *active->thread, std::move(row), active->trigger_record,
+          *active->thread, std::move(row), JournaledTrigger(*active),
           [this, active, responder, answer, queued](Status st) {
             if (!st) {
               // Not saved, so not accepted: the caller gets 503 and the run does not go on.
@@ -361,7 +391,7 @@ void RunManager::Start(RunRequest request, ClaimFn claim, std::function<void(Res
     if (!stateless) {
       row = store::RunRow{active->id, active->flow->name, active->flow->version, active->trigger, "Running",
                           active->start_micros, 0, active->tracking_id, "", ""};
-      trigger = store::JournalEntry{active->id, 0, "trigger", json::Serialize(active->trigger_record)};
+      trigger = store::JournalEntry{active->id, 0, "trigger", json::Serialize(JournaledTrigger(*active))};
     }
     if (!claim && stateless) {
       Launch(active, nullptr);
@@ -759,20 +789,44 @@ Result<size_t> RunManager::ResumeAll(FlowRegistry& flows) {
     auto replay = std::make_shared<engine::ReplayLog>();
     bj::value trigger_record;
     int64_t last_seq = 0;
+    std::optional<Error> unreadable;
     for (const auto& e : journal.value()) {
       last_seq = std::max(last_seq, e.seq);
       boost::system::error_code ec;
       bj::value body = bj::parse(e.body, ec);
       if (ec) continue;
       if (e.kind == "trigger") {
-        trigger_record = std::move(body);
+        auto open = Unsealed(std::move(body));
+        if (!open) unreadable = open.error();
+        if (open) trigger_record = std::move(open).value();
       } else if (e.kind == "started") {
         const bj::value* start = Path(body, {"start"});
         replay->started_micros.emplace(Str(Path(body, {"key"})), start && start->is_int64() ? start->get_int64() : 0);
       } else if (e.kind == "completed") {
-        const bj::value* record = Path(body, {"record"});
-        replay->completed[Str(Path(body, {"key"}))] = {record ? *record : bj::value(), e.seq};
+        std::string key = Str(Path(body, {"key"}));
+        if (const bj::value* sealed = Path(body, {"sealed"})) {
+          auto open = Unsealed(bj::object{{"sealed", *sealed}});
+          if (!open) {
+            unreadable = open.error();
+            continue;
+          }
+          replay->completed[key] = {std::move(open).value(), e.seq};
+        } else {
+          const bj::value* record = Path(body, {"record"});
+          replay->completed[key] = {record ? *record : bj::value(), e.seq};
+        }
       }
+    }
+    if (unreadable) {
+      // Resuming without the sealed values would re-run actions that already reached out.
+      store::RunRow failed = row;
+      failed.status = "Failed";
+      failed.end_micros = threads_[0]->clock().NowMicros();
+      failed.error_code = "CannotResume";
+      failed.record = json::Serialize(bj::object{{"runId", row.id}, {"flow", row.flow}, {"status", "Failed"},
+                                                 {"error", {{"code", "CannotResume"}, {"message", unreadable->message}}}});
+      (void)store_.WriteAndWait([failed](store::Transaction& tx) { return tx.FinishRun(failed); });
+      continue;
     }
     RunRequest request;
     request.flow = flow;

@@ -31,6 +31,7 @@
 #include "server/deployed_flow.h"
 #include "server/http_types.h"
 #include "server/io_thread.h"
+#include "server/journal_seal.h"
 #include "server/metrics.h"
 #include "server/run_write_batch.h"
 #include "store/store.h"
@@ -54,8 +55,9 @@ struct RunRequest {
 
 class RunManager {
  public:
+  // `seal` encrypts the journal entries of secure actions and triggers (journal_seal.h).
   RunManager(store::Store& store, const engine::HandlerRegistry& handlers, std::vector<IoThread*> threads,
-             Metrics& metrics, RunManagerOptions options);
+             Metrics& metrics, RunManagerOptions options, std::shared_ptr<const JournalSeal> seal);
   ~RunManager();
 
   // Starts the runs of one request-trigger call and answers `responder`: the Response action's
@@ -124,7 +126,13 @@ class RunManager {
   struct ThreadWrites;
   ThreadWrites& Burst(IoThread& thread, store::Store::DoneFn done);
 
+  // The trigger record as journaled: sealed when the trigger's data is secure.
+  boost::json::value JournaledTrigger(const Active& active) const;
+  // A journaled body back in the clear (an error when it cannot be opened).
+  Result<boost::json::value> Unsealed(boost::json::value body) const;
+
   store::Store& store_;
+  std::shared_ptr<const JournalSeal> seal_;
   const engine::HandlerRegistry& handlers_;
   std::vector<IoThread*> threads_;
   Metrics& metrics_;

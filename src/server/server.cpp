@@ -246,7 +246,17 @@ Status Server::Start() {
                        std::make_shared<engine::WorkflowHandler>(*m.handlers, std::make_shared<DeployedChildFlows>(m.flows)));
   auto http_client = std::make_shared<connectors::CurlHttpClient>();
   connectors::RegisterHttpHandlers(*m.handlers, http_client);
-  m.runs = std::make_unique<RunManager>(*m.store, *m.handlers, m.thread_ptrs, *m.metrics, c.runs);
+  fs::path key_file = fs::path(c.data_dir) / "journal.key";
+  auto seal = JournalSeal::LoadOrCreate(key_file.string());
+  if (!seal && seal.error().code == "CannotWriteJournalKey") {
+    // A read-only data directory: nothing can be journaled anyway; a key for this process only.
+    std::fprintf(stderr, "runnel: %s; secure values of new runs are sealed with a key for this process only\n",
+                 seal.error().message.c_str());
+    seal = JournalSeal::Ephemeral();
+  }
+  if (!seal) return seal.error();
+  m.runs = std::make_unique<RunManager>(*m.store, *m.handlers, m.thread_ptrs, *m.metrics, c.runs,
+                                        std::make_shared<const JournalSeal>(std::move(seal).value()));
   m.schedules = std::make_unique<ScheduleRunner>(*m.store, *m.runs, *m.metrics, m.thread_ptrs, c.skip_overlapping_ticks,
                                                  http_client);
   m.triggers = std::make_unique<TriggerEndpoint>(m.flows, *m.runs, *m.store, *m.metrics);

@@ -3,6 +3,8 @@
 // each action that had not run runs exactly once, none is lost or added, and a run keeps the
 // flow version it started with.
 #include <boost/json/serialize.hpp>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -133,6 +135,47 @@ TEST_F(ServerTest, SigtermDoesNotWaitForRunsParkedInAWait) {
   RestartServer(/*crash=*/true);  // not running: only restarts
   AdvanceClock(3600);
   EXPECT_EQ(Str(WaitForRunEnd(id), {"status"}), "Succeeded");
+}
+
+// Secure values are on disk only sealed while a run is in flight (docs/engine.md), and the run
+// still resumes with them after a crash.
+TEST_F(ServerTest, SecureValuesAreSealedInTheJournalAndStillResume) {
+  constexpr char kSecret[] = "hunter2-9f8e7d";
+  StartServer();
+  ASSERT_EQ(Api("PUT", "/management/flows/vault", Workflow(R"json({
+      "triggers": {"manual": {"type": "Request", "kind": "Http",
+                              "runtimeConfiguration": {"secureData": {"properties": ["inputs", "outputs"]}}}},
+      "actions": {
+        "Secret": {"type": "Compose", "runAfter": {}, "inputs": "@triggerBody()?['password']",
+                   "runtimeConfiguration": {"secureData": {"properties": ["inputs", "outputs"]}}},
+        "Pause": {"type": "Wait", "runAfter": {"Secret": ["Succeeded"]},
+                  "inputs": {"interval": {"count": 1, "unit": "Hour"}}},
+        "Use": {"type": "Compose", "runAfter": {"Pause": ["Succeeded"]}, "inputs": "@length(outputs('Secret'))"}}})json"))
+                .status,
+            201);
+  HttpAnswer a = PostJson(CallbackUrl("vault"), std::string(R"({"password": ")") + kSecret + R"("})");
+  ASSERT_EQ(a.status, 202) << a.body;
+  std::string id = a.Header("x-ms-workflow-run-id");
+  ASSERT_TRUE(Eventually([&] {
+    bj::value run = Api("GET", "/management/runs/" + id).Json();
+    return run.as_object().contains("record") && run.at("record").at("actions").as_object().contains("Secret");
+  }));
+
+  RestartServer(/*crash=*/true);
+  // Everything the store holds: the database and its write-ahead log.
+  std::string stored;
+  for (const char* file : {"runnel.db", "runnel.db-wal"}) {
+    std::ifstream in(dir() / "data" / file, std::ios::binary);
+    stored.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  ASSERT_GT(stored.size(), 0u);
+  EXPECT_EQ(stored.find(kSecret), std::string::npos) << "the secret is stored in the clear";
+
+  AdvanceClock(3600);
+  bj::value run = WaitForRunEnd(id);
+  EXPECT_EQ(Str(run, {"status"}), "Succeeded") << bj::serialize(run);
+  EXPECT_EQ(run.at("record").at("actions").at("Use").at("outputs"), std::string_view(kSecret).size());
+  EXPECT_EQ(bj::serialize(run).find(kSecret), std::string::npos) << bj::serialize(run);
 }
 
 }  // namespace
