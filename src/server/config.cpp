@@ -112,6 +112,8 @@ Status LoadConfigFile(const std::string& path, ServerConfig& c) {
         else if (k == "table_max_count") st = Read(path, s.second, k, c.tables.max_count);
         else if (k == "table_change_retention_days") st = Read(path, s.second, k, c.tables.change_retention_days);
         else if (k == "table_max_filter_chars") st = Read(path, s.second, k, c.tables.query.max_filter_chars);
+        else if (k == "table_max_batch_requests") st = Read(path, s.second, k, c.tables.max_batch_requests);
+        else if (k == "table_max_batch_response_bytes") st = Read(path, s.second, k, c.tables.max_batch_response_bytes);
         else if (k == "trigger_max_hops") st = Read(path, s.second, k, c.change_triggers.max_hops);
         else if (k == "trigger_skip_history_per_minute") st = Read(path, s.second, k, c.change_triggers.skip_history_per_minute);
         else
@@ -120,10 +122,13 @@ Status LoadConfigFile(const std::string& path, ServerConfig& c) {
                                                 "request_timeout_seconds, sync_response_seconds, max_in_flight_runs, "
                                                 "recent_stateless_runs, table_max_page_size, table_max_count, "
                                                 "table_change_retention_days, table_max_filter_chars, "
+                                                "table_max_batch_requests, table_max_batch_response_bytes, "
                                                 "trigger_max_hops, trigger_skip_history_per_minute)");
         RUNNEL_TRY_STATUS(std::move(st));
         if (c.tables.max_page_size < 1 || c.tables.max_count < 1 || c.tables.change_retention_days < 1 ||
-            c.tables.query.max_filter_chars < 1 || c.change_triggers.max_hops < 1) {
+            c.tables.query.max_filter_chars < 1 || c.tables.max_batch_requests < 1 ||
+            c.tables.max_batch_response_bytes < 1 ||
+            c.change_triggers.max_hops < 1) {
           return ConfigError(path, s.second, "'limits." + k + "' must be at least 1");
         }
       }

@@ -68,76 +68,111 @@ void TableApi::HandleData(HttpRequest&& req, const std::vector<std::string_view>
     a.headers.emplace_back("WWW-Authenticate", "Bearer");
     return r->Send(std::move(a));
   }
-  if (segs.empty() || !IsSupportedVersion(segs[0])) {
-    return r->Send(TableError(404, "0x80060888", "NotFound", "the table API is at /api/data/v9.2/"));
+  if (segs.size() == 2 && IsSupportedVersion(segs[0]) && (segs[1] == "$batch" || segs[1] == "%24batch")) {
+    if (req.method != "POST") return r->Send(TableError(Error("MethodNotAllowed", "use POST on /$batch")));
+    return RunBatch(std::move(req), std::string(segs[0]), std::move(r), thread);
   }
+  Dispatch(std::move(req), segs, std::move(r), thread);
+}
+
+void TableApi::Dispatch(HttpRequest&& req, const std::vector<std::string_view>& segs, std::shared_ptr<Responder> r,
+                        IoThread& thread) {
+  auto routed = Route(req, segs);
+  if (!routed) return r->Send(TableError(routed.error()));
+  const TableTarget& target = *routed.value().target;
+  switch (routed.value().op) {
+    case Operation::kServiceRoot: {
+      bj::array sets;
+      for (const auto* e : target.catalog->All()) {
+        const std::string& name = e->schema->entity_set_name();
+        sets.push_back(bj::object{{"name", name}, {"kind", "EntitySet"}, {"url", name}});
+      }
+      return r->Send(ODataJson(200, bj::object{{"@odata.context", target.base + "$metadata"}, {"value", std::move(sets)}}));
+    }
+    case Operation::kCollection: return Collection(std::move(req), target, std::move(r), thread);
+    case Operation::kCount: return Count(std::move(req), target, std::move(r), thread);
+    case Operation::kGetRow: return GetRow(std::move(req), target, std::move(r), thread);
+    case Operation::kProperty:
+      if (req.method == "GET") return GetProperty(std::move(req), target, std::move(r), thread);
+      break;
+    case Operation::kCreate:
+    case Operation::kUpsert:
+    case Operation::kDeleteRow:
+      break;
+  }
+  auto change = PrepareChange(req, routed.value());
+  if (!change) return r->Send(TableError(change.error()));
+  RunChange(std::move(change).value(), std::move(r), thread);
+}
+
+Result<TableApi::Routed> TableApi::Route(const HttpRequest& req, const std::vector<std::string_view>& segs) const {
+  if (segs.empty() || !IsSupportedVersion(segs[0])) return Error("NotFound", "the table API is at /api/data/v9.2/");
+  Routed routed;
+  routed.target = std::make_shared<TableTarget>();
+  TableTarget& target = *routed.target;
   const std::string* host = req.Header("Host");
-  TableTarget target;
   target.base = "http://" + (host ? *host : cx_.default_host) + "/api/data/" + std::string(segs[0]) + "/";
   target.catalog = cx_.tables.catalog();
   auto query = ParseQuery(req.query);
-  if (!query) return r->Send(TableError(400, "0x80060888", "InvalidQuery", query.error().message));
+  if (!query) return Error("InvalidQuery", query.error().message);
   target.query = std::move(query).value();
   if (segs.size() == 1) {
-    if (req.method != "GET") return r->Send(TableError(405, "", "MethodNotAllowed", "use GET on the service root"));
-    bj::array sets;
-    for (const auto* e : target.catalog->All()) {
-      const std::string& name = e->schema->entity_set_name();
-      sets.push_back(bj::object{{"name", name}, {"kind", "EntitySet"}, {"url", name}});
-    }
-    return r->Send(ODataJson(200, bj::object{{"@odata.context", target.base + "$metadata"}, {"value", std::move(sets)}}));
+    if (req.method != "GET") return Error("MethodNotAllowed", "use GET on the service root");
+    routed.op = Operation::kServiceRoot;
+    return routed;
   }
   auto first = DecodeSegment(segs[1]);
-  if (!first) return r->Send(TableError(400, "0x80060888", "InvalidPath", first.error().message));
+  if (!first) return Error("InvalidPath", first.error().message);
   const std::string& resource = first.value();
   if (resource == "$metadata") {
-    return r->Send(TableError(501, "0x80060888", "NotImplemented",
-                              "the CSDL document ($metadata) is not available; GET /management/tables/{logicalname} "
-                              "describes a table's columns"));
+    return Error("NotImplemented", "the CSDL document ($metadata) is not available; GET /management/tables/{logicalname} "
+                                   "describes a table's columns");
   }
   size_t open = resource.find('(');
   std::string set = resource.substr(0, open);
+  target.segment = std::string(segs[1]);
   target.table = target.catalog->ByEntitySet(set);
   if (!target.table) {
-    return r->Send(TableError(404, "0x80060888", tables::errc::kTableNotFound,
-                              "Resource not found for the segment '" + set + "' (entity sets: " +
-                                  EntitySetList(*target.catalog) + ")"));
+    return Error(tables::errc::kTableNotFound,
+                 "Resource not found for the segment '" + set + "' (entity sets: " + EntitySetList(*target.catalog) + ")");
   }
   if (open != std::string::npos) {
     if (resource.back() != ')') {
-      return r->Send(TableError(400, "0x80048d19", tables::errc::kInvalidKey,
-                                "the key segment '" + resource + "' must end with ')'"));
+      return Error(tables::errc::kInvalidKey, "the key segment '" + resource + "' must end with ')'");
     }
-    auto key = tables::ParseRowKey(*target.table, std::string_view(resource).substr(open + 1, resource.size() - open - 2));
-    if (!key) return r->Send(TableError(key.error()));
-    target.key = std::move(key).value();
+    RUNNEL_TRY(key, tables::ParseRowKey(*target.table, std::string_view(resource).substr(open + 1, resource.size() - open - 2)));
+    target.key = std::move(key);
   }
   if (segs.size() == 3) {
     auto extra = DecodeSegment(segs[2]);
-    if (!extra) return r->Send(TableError(400, "0x80060888", "InvalidPath", extra.error().message));
+    if (!extra) return Error("InvalidPath", extra.error().message);
     if (!target.key && extra.value() == "$count") target.count = true;
     else if (target.key) target.property = extra.value();
-    else return r->Send(TableError(404, "0x80060888", "NotFound", "Resource not found for the segment '" + extra.value() + "'"));
+    else return Error("NotFound", "Resource not found for the segment '" + extra.value() + "'");
   } else if (segs.size() > 3) {
-    return r->Send(TableError(404, "0x80060888", "NotFound",
-                              "no resource at " + req.path + " (navigation properties and $ref are not supported)"));
+    return Error("NotFound", "no resource at " + req.path + " (navigation properties and $ref are not supported)");
   }
   const std::string& m = req.method;
   if (target.count) {
-    if (m != "GET") return r->Send(TableError(405, "", "MethodNotAllowed", "use GET on /$count"));
-    return Count(std::move(req), target, std::move(r), thread);
+    if (m != "GET") return Error("MethodNotAllowed", "use GET on /$count");
+    routed.op = Operation::kCount;
+  } else if (!target.property.empty()) {
+    routed.op = Operation::kProperty;
+  } else if (!target.key) {
+    if (m == "GET") routed.op = Operation::kCollection;
+    else if (m == "POST") routed.op = Operation::kCreate;
+    else return Error("MethodNotAllowed", m + " is not allowed on a collection; use GET or POST (PATCH and DELETE take a "
+                                              "row: " + set + "(<id>))");
+  } else if (m == "GET") {
+    routed.op = Operation::kGetRow;
+  } else if (m == "PATCH") {
+    routed.op = Operation::kUpsert;
+  } else if (m == "DELETE") {
+    routed.op = Operation::kDeleteRow;
+  } else {
+    return Error("MethodNotAllowed", m + " is not allowed on a row; use GET, PATCH or DELETE");
   }
-  if (!target.property.empty()) return Property(std::move(req), target, std::move(r), thread);
-  if (!target.key) {
-    if (m == "GET") return Collection(std::move(req), target, std::move(r), thread);
-    if (m == "POST") return Create(std::move(req), target, std::move(r), thread);
-    return r->Send(TableError(405, "", "MethodNotAllowed", m + " is not allowed on a collection; use GET or POST (PATCH "
-                                                               "and DELETE take a row: " + set + "(<id>))"));
-  }
-  if (m == "GET") return GetRow(std::move(req), target, std::move(r), thread);
-  if (m == "PATCH") return Upsert(std::move(req), target, std::move(r), thread);
-  if (m == "DELETE") return DeleteRow(std::move(req), target, std::move(r), thread);
-  r->Send(TableError(405, "", "MethodNotAllowed", m + " is not allowed on a row; use GET, PATCH or DELETE"));
+  return routed;
 }
 
 void TableApi::Collection(HttpRequest&& req, const TableTarget& target, std::shared_ptr<Responder> r, IoThread& thread) {

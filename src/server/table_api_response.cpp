@@ -47,6 +47,12 @@ constexpr ErrorMapping kErrors[] = {
     {tables::errc::kTableNotFound, 404, "0x80060888"},
     {tables::errc::kDuplicateRecord, 412, "0x80040237"},
     {tables::errc::kVersionMismatch, 412, "0x80060882"},
+    {"InvalidPath", 400, "0x80060888"},
+    {"NotFound", 404, "0x80060888"},
+    {"MethodNotAllowed", 405, ""},
+    {"NotImplemented", 501, "0x80060888"},
+    {"InvalidBatch", 400, "0x80048d19"},
+    {"BatchTooLarge", 400, "0x80048d19"},
     {"StoreReadOnly", 503, ""},
     {"StoreFull", 503, ""},
     {"StoreClosed", 503, ""},
@@ -120,6 +126,9 @@ Result<Preferences> ReadPreferences(const HttpRequest& req) {
         p.return_representation = true;
       } else if (json::EqualsIgnoreCase(key, "odata.track-changes")) {
         p.track_changes = true;
+      } else if (json::EqualsIgnoreCase(key, "odata.continue-on-error") ||
+                 json::EqualsIgnoreCase(key, "continue-on-error")) {  // OData 4.0 and 4.01 spellings
+        p.continue_on_error = !json::EqualsIgnoreCase(val, "false");
       } else if (json::EqualsIgnoreCase(key, "odata.maxpagesize")) {
         int64_t n = 0;
         auto r = std::from_chars(val.data(), val.data() + val.size(), n);

@@ -30,6 +30,7 @@ struct Preferences {
   bool return_representation = false;
   std::optional<int64_t> max_page_size;
   bool track_changes = false;
+  bool continue_on_error = false;  // odata.continue-on-error ($batch)
 };
 Result<Preferences> ReadPreferences(const HttpRequest& request);
 

@@ -21,6 +21,7 @@ struct TableTarget {
   std::string base;                                   // "http://host/api/data/v9.2/"
   std::shared_ptr<const tables::Catalog> catalog;
   std::shared_ptr<const tables::TableSchema> table;
+  std::string segment;                                // the entity set segment as sent (encoded): "accounts(...)"
   std::optional<tables::RowKey> key;                  // entityset(<key>)
   std::string property;                               // entityset(<key>)/<property>
   bool count = false;                                 // entityset/$count

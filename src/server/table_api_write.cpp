@@ -1,5 +1,7 @@
 // The table Web API's writing requests: POST (create), PATCH (update or upsert), DELETE, and
-// single properties (GET, PUT, DELETE on entityset(<key>)/<column>).
+// single properties (GET, PUT, DELETE on entityset(<key>)/<column>). Each write is prepared
+// (checked into a tables::RowChange and its answer) before it runs, alone (RunChange) or in a
+// $batch changeset (table_batch.cpp).
 #include <boost/json.hpp>
 
 #include "json/lookup.h"
@@ -78,148 +80,178 @@ Result<WriteInput> PrepareWrite(const tables::TableStore& ts, const HttpRequest&
   return in;
 }
 
-void RunWrite(tables::TableStore& ts, WriteInput in, const TableTarget& target, std::shared_ptr<Responder> r,
-              IoThread& thread) {
+// "<set>(<key>)" of the row a request addresses: by its id when the URL gives it, else the
+// key segment as sent.
+std::string EntityOf(const TableTarget& t) {
+  if (t.key && t.key->by_id()) return t.table->entity_set_name() + "(" + t.key->id + ")";
+  return t.segment;
+}
+
+// The answer of a row write, as WriteAnswer gives it.
+std::function<HttpResponse(const tables::RowChangeResult&)> RowAnswerFn(const TableTarget& target, WriteInput& in) {
   auto shared_target = std::make_shared<TableTarget>(target);
   auto select = std::make_shared<std::vector<int>>(std::move(in.select));
   bool representation = in.representation;
-  ts.Write(std::move(in.write), [r, &thread, shared_target, select, representation](Result<tables::RowWriteResult> w) {
-    auto result = std::make_shared<Result<tables::RowWriteResult>>(std::move(w));
-    thread.Post([r, result, shared_target, select, representation] {
-      if (!result->has_value()) return r->Send(TableError(result->error()));
-      r->Send(WriteAnswer(*shared_target, result->value(), representation, *select));
-    });
-  });
+  return [shared_target, select, representation](const tables::RowChangeResult& r) {
+    return WriteAnswer(*shared_target, std::get<tables::RowWriteResult>(r), representation, *select);
+  };
 }
 
 }  // namespace
 
-void TableApi::Create(HttpRequest&& req, const TableTarget& target, std::shared_ptr<Responder> r, IoThread& thread) {
-  auto in = PrepareWrite(cx_.tables, req, target);
-  if (!in) return r->Send(TableError(in.error()));
-  auto body = ParseBody(req);
-  if (!body) return r->Send(TableError(body.error()));
-  auto values = tables::ParseRowBody(*target.catalog, *target.table, body.value());
-  if (!values) return r->Send(TableError(values.error()));
-  in.value().write.mode = tables::WriteMode::kCreate;
-  in.value().write.values = std::move(values).value();
-  RunWrite(cx_.tables, std::move(in).value(), target, std::move(r), thread);
-}
-
-void TableApi::Upsert(HttpRequest&& req, const TableTarget& target, std::shared_ptr<Responder> r, IoThread& thread) {
-  auto in = PrepareWrite(cx_.tables, req, target);
-  if (!in) return r->Send(TableError(in.error()));
-  auto if_match = ReadPrecondition(req, "If-Match");
-  if (!if_match) return r->Send(TableError(if_match.error()));
-  auto if_none = ReadPrecondition(req, "If-None-Match");
-  if (!if_none) return r->Send(TableError(if_none.error()));
-  if (if_none.value().present && (!if_none.value().any || if_match.value().present)) {
-    return r->Send(TableError(Error(tables::errc::kInvalidQuery,
-                                    "on PATCH, If-None-Match takes only * (create, never update) and cannot be "
-                                    "combined with If-Match")));
+Result<TableApi::PreparedChange> TableApi::PrepareChange(const HttpRequest& req, const Routed& routed) const {
+  const TableTarget& target = *routed.target;
+  switch (routed.op) {
+    case Operation::kCreate: return PrepareCreate(req, target);
+    case Operation::kUpsert: return PrepareUpsert(req, target);
+    case Operation::kDeleteRow: return PrepareDelete(req, target);
+    case Operation::kProperty:
+      if (req.method != "GET") return PreparePropertyWrite(req, target);
+      break;
+    case Operation::kServiceRoot:
+    case Operation::kCollection:
+    case Operation::kCount:
+    case Operation::kGetRow:
+      break;
   }
-  auto body = ParseBody(req);
-  if (!body) return r->Send(TableError(body.error()));
-  auto values = tables::ParseRowBody(*target.catalog, *target.table, body.value());
-  if (!values) return r->Send(TableError(values.error()));
-  tables::RowWrite& w = in.value().write;
-  w.mode = if_none.value().any ? tables::WriteMode::kCreateOnly
-           : if_match.value().present ? tables::WriteMode::kUpdate
-                                      : tables::WriteMode::kUpsert;
-  w.if_version = if_match.value().version;
-  w.values = std::move(values).value();
-  RunWrite(cx_.tables, std::move(in).value(), target, std::move(r), thread);
+  return Error("MethodNotAllowed", req.method + " " + req.path + " reads and does not write; only writes (POST, PATCH, "
+                                                                  "PUT, DELETE) belong in a changeset");
 }
 
-void TableApi::DeleteRow(HttpRequest&& req, const TableTarget& target, std::shared_ptr<Responder> r, IoThread& thread) {
+Result<TableApi::PreparedChange> TableApi::PrepareCreate(const HttpRequest& req, const TableTarget& target) const {
+  RUNNEL_TRY(in, PrepareWrite(cx_.tables, req, target));
+  RUNNEL_TRY(body, ParseBody(req));
+  RUNNEL_TRY(values, tables::ParseRowBody(*target.catalog, *target.table, body));
+  in.write.mode = tables::WriteMode::kCreate;
+  in.write.values = std::move(values);
+  const store::SqlValue* body_id = in.write.values.Find(0);
+  std::string id = body_id ? std::get<std::string>(*body_id) : in.write.new_id;
+  auto answer = RowAnswerFn(target, in);
+  return PreparedChange{std::move(in.write), target.table->entity_set_name() + "(" + id + ")", std::move(answer)};
+}
+
+Result<TableApi::PreparedChange> TableApi::PrepareUpsert(const HttpRequest& req, const TableTarget& target) const {
+  RUNNEL_TRY(in, PrepareWrite(cx_.tables, req, target));
+  RUNNEL_TRY(if_match, ReadPrecondition(req, "If-Match"));
+  RUNNEL_TRY(if_none, ReadPrecondition(req, "If-None-Match"));
+  if (if_none.present && (!if_none.any || if_match.present)) {
+    return Error(tables::errc::kInvalidQuery, "on PATCH, If-None-Match takes only * (create, never update) and cannot be "
+                                              "combined with If-Match");
+  }
+  RUNNEL_TRY(body, ParseBody(req));
+  RUNNEL_TRY(values, tables::ParseRowBody(*target.catalog, *target.table, body));
+  tables::RowWrite& w = in.write;
+  w.mode = if_none.any ? tables::WriteMode::kCreateOnly
+           : if_match.present ? tables::WriteMode::kUpdate
+                              : tables::WriteMode::kUpsert;
+  w.if_version = if_match.version;
+  w.values = std::move(values);
+  auto answer = RowAnswerFn(target, in);
+  return PreparedChange{std::move(in.write), EntityOf(target), std::move(answer)};
+}
+
+Result<TableApi::PreparedChange> TableApi::PrepareDelete(const HttpRequest& req, const TableTarget& target) const {
   for (const auto& [k, v] : target.query) {
-    if (!k.empty() && k[0] == '$') {
-      return r->Send(TableError(Error(tables::errc::kUnsupportedQueryOption, "DELETE takes no query options")));
-    }
+    if (!k.empty() && k[0] == '$') return Error(tables::errc::kUnsupportedQueryOption, "DELETE takes no query options");
   }
-  auto if_match = ReadPrecondition(req, "If-Match");
-  if (!if_match) return r->Send(TableError(if_match.error()));
+  RUNNEL_TRY(if_match, ReadPrecondition(req, "If-Match"));
   tables::RowDelete d;
   d.table = target.table;
   d.key = *target.key;
-  d.if_version = if_match.value().version;
+  d.if_version = if_match.version;
   d.now_micros = cx_.tables.clock().NowMicros();
   d.context = ClientContext(req);
-  cx_.tables.Delete(std::move(d), [r, &thread](Result<tables::RowDeleteResult> result) {
-    auto shared = std::make_shared<Result<tables::RowDeleteResult>>(std::move(result));
-    thread.Post([r, shared] {
-      if (!shared->has_value()) return r->Send(TableError(shared->error()));
-      r->Send(ODataEmpty(204));
-    });
-  });
+  return PreparedChange{std::move(d), EntityOf(target),
+                        [](const tables::RowChangeResult&) { return ODataEmpty(204); }};
 }
 
-void TableApi::Property(HttpRequest&& req, const TableTarget& target, std::shared_ptr<Responder> r, IoThread& thread) {
-  const tables::TableSchema& t = *target.table;
-  int index = t.ODataColumnIndex(target.property);
+namespace {
+
+// The column a property URL names (entityset(<key>)/<column>).
+Result<int> PropertyColumn(const TableTarget& target) {
+  int index = target.table->ODataColumnIndex(target.property);
   if (index < 0) {
-    return r->Send(TableError(Error(tables::errc::kColumnNotFound, "Resource not found for the segment '" +
-                                                                       target.property + "': table '" + t.logical_name() +
-                                                                       "' has no such column")));
+    return Error(tables::errc::kColumnNotFound, "Resource not found for the segment '" + target.property +
+                                                    "': table '" + target.table->logical_name() + "' has no such column");
   }
+  return index;
+}
+
+}  // namespace
+
+Result<TableApi::PreparedChange> TableApi::PreparePropertyWrite(const HttpRequest& req,
+                                                                const TableTarget& target) const {
+  const tables::TableSchema& t = *target.table;
+  RUNNEL_TRY(index, PropertyColumn(target));
   const tables::ColumnDef& c = t.columns()[static_cast<size_t>(index)];
-  if (req.method == "GET") {
-    auto shared_target = std::make_shared<TableTarget>(target);
-    cx_.tables.store().Read([r, &thread, shared_target, index](store::ReadView& view) {
-      auto row = std::make_shared<Result<std::optional<tables::StoredRow>>>(
-          tables::FindRow(view.sql(), *shared_target->table, *shared_target->key));
-      thread.Post([r, row, shared_target, index] {
-        const TableTarget& tt = *shared_target;
-        if (!row->has_value()) return r->Send(TableError(row->error()));
-        if (!row->value()) {
-          return r->Send(TableError(Error(tables::errc::kRowNotFound, tt.table->logical_name() + " With " +
-                                                                          tt.key->Describe(*tt.table) + " Does Not Exist")));
-        }
-        const auto& col = tt.table->columns()[static_cast<size_t>(index)];
-        bj::value v = tables::ValueToJson(col, (*row->value())[static_cast<size_t>(index)]);
-        if (v.is_null()) return r->Send(ODataEmpty(204));
-        std::string context = tt.base + "$metadata#" + tt.table->entity_set_name() + "(" +
-                              tables::RowId(*row->value()) + ")/" + col.odata_name;
-        r->Send(ODataJson(200, bj::object{{"@odata.context", context}, {"value", std::move(v)}}));
-      });
-    });
-    return;
-  }
   if (req.method != "PUT" && req.method != "DELETE") {
-    return r->Send(TableError(405, "", "MethodNotAllowed", "a property takes GET, PUT ({\"value\": ...}) or DELETE"));
+    return Error("MethodNotAllowed", "a property takes GET, PUT ({\"value\": ...}) or DELETE");
   }
   if (c.type == tables::ColumnType::kLookup) {
-    return r->Send(TableError(Error(tables::errc::kInvalidBody, "set or clear lookup column '" + c.name +
-                                                                    "' with PATCH and \"" + c.name + "@odata.bind\"")));
+    return Error(tables::errc::kInvalidBody, "set or clear lookup column '" + c.name + "' with PATCH and \"" + c.name +
+                                                 "@odata.bind\"");
   }
   bj::value value;  // DELETE clears the column
   if (req.method == "PUT") {
-    auto body = ParseBody(req);
-    if (!body) return r->Send(TableError(body.error()));
-    const bj::value* v = body.value().is_object() ? body.value().get_object().if_contains("value") : nullptr;
-    if (!v || body.value().get_object().size() != 1) {
-      return r->Send(TableError(Error(tables::errc::kInvalidBody, "PUT on a property takes {\"value\": <new value>}")));
+    RUNNEL_TRY(body, ParseBody(req));
+    const bj::value* v = body.is_object() ? body.get_object().if_contains("value") : nullptr;
+    if (!v || body.get_object().size() != 1) {
+      return Error(tables::errc::kInvalidBody, "PUT on a property takes {\"value\": <new value>}");
     }
     value = *v;
   }
-  auto values = tables::ParseRowBody(*target.catalog, t, bj::object{{c.name, value}});
-  if (!values) return r->Send(TableError(values.error()));
-  auto in = PrepareWrite(cx_.tables, req, target);
-  if (!in) return r->Send(TableError(in.error()));
-  auto if_match = ReadPrecondition(req, "If-Match");
-  if (!if_match) return r->Send(TableError(if_match.error()));
-  in.value().write.mode = tables::WriteMode::kUpdate;
-  in.value().write.if_version = if_match.value().version;
-  in.value().write.values = std::move(values).value();
-  in.value().representation = false;
+  RUNNEL_TRY(values, tables::ParseRowBody(*target.catalog, t, bj::object{{c.name, value}}));
+  RUNNEL_TRY(in, PrepareWrite(cx_.tables, req, target));
+  RUNNEL_TRY(if_match, ReadPrecondition(req, "If-Match"));
+  in.write.mode = tables::WriteMode::kUpdate;
+  in.write.if_version = if_match.version;
+  in.write.values = std::move(values);
+  return PreparedChange{std::move(in.write), EntityOf(target), [](const tables::RowChangeResult& r) {
+                          HttpResponse resp = ODataEmpty(204);
+                          resp.headers.emplace_back("ETag", tables::ETag(std::get<tables::RowWriteResult>(r).version));
+                          return resp;
+                        }};
+}
+
+void TableApi::RunChange(PreparedChange change, std::shared_ptr<Responder> r, IoThread& thread) {
+  auto answer = std::make_shared<std::function<HttpResponse(const tables::RowChangeResult&)>>(std::move(change.answer));
+  // Completions come on the store's thread; the answer is built and sent on the connection's.
+  auto reply = [r, &thread, answer](auto result) {
+    auto shared = std::make_shared<decltype(result)>(std::move(result));
+    thread.Post([r, answer, shared] {
+      if (!shared->has_value()) return r->Send(TableError(shared->error()));
+      r->Send((*answer)(tables::RowChangeResult(std::move(shared->value()))));
+    });
+  };
+  if (auto* w = std::get_if<tables::RowWrite>(&change.change)) {
+    cx_.tables.Write(std::move(*w), [reply](Result<tables::RowWriteResult> result) { reply(std::move(result)); });
+  } else {
+    cx_.tables.Delete(std::move(std::get<tables::RowDelete>(change.change)),
+                      [reply](Result<tables::RowDeleteResult> result) { reply(std::move(result)); });
+  }
+}
+
+void TableApi::GetProperty(HttpRequest&& req, const TableTarget& target, std::shared_ptr<Responder> r,
+                           IoThread& thread) {
+  auto index = PropertyColumn(target);
+  if (!index) return r->Send(TableError(index.error()));
   auto shared_target = std::make_shared<TableTarget>(target);
-  cx_.tables.Write(std::move(in.value().write), [r, &thread](Result<tables::RowWriteResult> w) {
-    auto result = std::make_shared<Result<tables::RowWriteResult>>(std::move(w));
-    thread.Post([r, result] {
-      if (!result->has_value()) return r->Send(TableError(result->error()));
-      HttpResponse resp = ODataEmpty(204);
-      resp.headers.emplace_back("ETag", tables::ETag(result->value().version));
-      r->Send(std::move(resp));
+  cx_.tables.store().Read([r, &thread, shared_target, index = index.value()](store::ReadView& view) {
+    auto row = std::make_shared<Result<std::optional<tables::StoredRow>>>(
+        tables::FindRow(view.sql(), *shared_target->table, *shared_target->key));
+    thread.Post([r, row, shared_target, index] {
+      const TableTarget& tt = *shared_target;
+      if (!row->has_value()) return r->Send(TableError(row->error()));
+      if (!row->value()) {
+        return r->Send(TableError(Error(tables::errc::kRowNotFound, tt.table->logical_name() + " With " +
+                                                                        tt.key->Describe(*tt.table) + " Does Not Exist")));
+      }
+      const auto& col = tt.table->columns()[static_cast<size_t>(index)];
+      bj::value v = tables::ValueToJson(col, (*row->value())[static_cast<size_t>(index)]);
+      if (v.is_null()) return r->Send(ODataEmpty(204));
+      std::string context = tt.base + "$metadata#" + tt.table->entity_set_name() + "(" +
+                            tables::RowId(*row->value()) + ")/" + col.odata_name;
+      r->Send(ODataJson(200, bj::object{{"@odata.context", context}, {"value", std::move(v)}}));
     });
   });
 }

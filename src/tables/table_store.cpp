@@ -184,6 +184,54 @@ void TableStore::Delete(RowDelete request, std::function<void(Result<RowDeleteRe
                });
 }
 
+void TableStore::WriteChangeset(std::vector<RowChange> changes, std::function<void(ChangesetResult)> done) {
+  auto request = std::make_shared<const std::vector<RowChange>>(std::move(changes));
+  auto result = std::make_shared<ChangesetResult>();
+  store_.Write(
+      [this, request, result](store::Transaction& tx) -> Status {
+        // The store may apply this function twice (store.h): start from nothing each time.
+        *result = ChangesetResult{};
+        std::shared_ptr<const Catalog> current = catalog();
+        result->results.reserve(request->size());
+        for (size_t i = 0; i < request->size(); ++i) {
+          std::optional<Error> rejected;
+          if (const auto* w = std::get_if<RowWrite>(&(*request)[i])) {
+            RowWriteResult r;
+            RUNNEL_TRY_STATUS(ApplyRowWrite(tx, *current, *w, r));
+            rejected = std::move(r.rejected);
+            result->results.emplace_back(std::move(r));
+          } else {
+            RowDeleteResult r;
+            RUNNEL_TRY_STATUS(ApplyRowDelete(tx, *current, std::get<RowDelete>((*request)[i]), r));
+            rejected = std::move(r.rejected);
+            result->results.emplace_back(std::move(r));
+          }
+          if (rejected) {
+            result->results.clear();
+            result->failed = static_cast<int>(i);
+            result->error = std::move(*rejected);
+            // An error, not Ok with a rejection as Write does: the store then rolls back this
+            // whole function, so the changes before this one are undone with their records.
+            return Error("ChangesetRefused", "change " + std::to_string(i) + " of the changeset was refused");
+          }
+        }
+        return Ok();
+      },
+      [this, result, done = std::move(done)](Status st) {
+        if (!st) {
+          result->results.clear();
+          if (!result->error) result->error = st.error();  // the store failed, not the data
+          return done(std::move(*result));
+        }
+        int64_t last = 0;
+        for (const auto& r : result->results) {
+          last = std::max(last, std::visit([](const auto& x) { return x.version; }, r));
+        }
+        if (last > 0) NotifyChanges(last);
+        done(std::move(*result));
+      });
+}
+
 void TableStore::AddChangeListener(std::function<void(int64_t)> listener) {
   std::lock_guard lock(mu_);
   listeners_.push_back(std::move(listener));

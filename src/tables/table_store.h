@@ -16,8 +16,10 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "base/clock.h"
@@ -34,6 +36,8 @@ struct TableStoreOptions {
   int64_t max_count = 5000;            // @odata.count and /$count stop counting here
   int change_retention_days = 7;       // change records (and delta tokens) older than this are deleted
   int max_delta_changes = 5000;        // change records per change-tracking page
+  int64_t max_batch_requests = 1000;   // requests in one Web API $batch (Dataverse's limit)
+  int64_t max_batch_response_bytes = int64_t{100} << 20;  // the bodies of a $batch's answers together
   QueryLimits query;                   // $filter size and depth, $top
   TableLimitsForSchemas schema;
 };
@@ -43,6 +47,17 @@ struct TableDefinitionInput {
   std::string expected_name;
   boost::json::value document;
   std::string source;  // where it came from, for error messages ("PUT", a file name)
+};
+
+// One write of a changeset (TableStore::WriteChangeset): a row write or a row delete.
+using RowChange = std::variant<RowWrite, RowDelete>;
+using RowChangeResult = std::variant<RowWriteResult, RowDeleteResult>;
+
+// What a changeset did: every change applied, or none.
+struct ChangesetResult {
+  std::vector<RowChangeResult> results;  // all applied: one per change, in order (empty otherwise)
+  std::optional<Error> error;            // set when nothing was written: why
+  int failed = -1;                       // the change the data refused (its error), or -1 for a store failure
 };
 
 struct DefinedTable {
@@ -73,6 +88,16 @@ class TableStore {
   // DuplicateRecord, ConcurrencyVersionMismatch, ...) comes back as that Error, nothing written.
   void Write(RowWrite write, std::function<void(Result<RowWriteResult>)> done);
   void Delete(RowDelete request, std::function<void(Result<RowDeleteResult>)> done);
+
+  // Applies `changes` in order inside ONE store write function, each with its change record,
+  // so they commit together or not at all: a change trigger sees all of them or none, even
+  // across a crash. A change sees the rows the changes before it wrote (a create, then an
+  // update of that row). The first change the data refuses (RowNotFound, DuplicateRecord, a
+  // version mismatch, ...) ends the changeset: the write function returns an error, the store
+  // rolls the whole function back, and `done` gets that change's index and error. A refused
+  // changeset costs its group commit a second pass (store.h), so it is for atomic groups, not
+  // for writes that are expected to fail. `done` runs on the store's thread.
+  void WriteChangeset(std::vector<RowChange> changes, std::function<void(ChangesetResult)> done);
 
   // `listener` is called on the store's thread after every commit that appended change records,
   // with the last sequence number committed (the change trigger's dispatcher wakes up on it).

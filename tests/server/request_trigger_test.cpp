@@ -71,9 +71,11 @@ TEST_P(RequestTriggerTest, NoResponseActionAnswers202AndLocationGivesTheResult) 
   EXPECT_EQ(running.status, 202) << running.body;
   EXPECT_EQ(running.Header("Retry-After"), "1");
 
-  AdvanceClock(10);
+  // The 202 can reach us before the run's thread has armed the Wait (a run may run on another
+  // thread than the request): advance until it is done, so a late-armed Wait ends too.
   HttpAnswer done;
   ASSERT_TRUE(Eventually([&] {
+    AdvanceClock(10);
     done = Get(location);
     return done.status != 202;
   })) << done.body;

@@ -1,8 +1,9 @@
 // Rows and the change feed on a real SQLite store in a temporary directory (tables/table_store.h,
 // row_writer.h, row_reader.h, change_feed.h): creates, updates, upserts and deletes with their
 // change records (images, columns present and changed, causal context), type checks, keys,
-// lookups, versions, paging, counting, change tracking, schema changes that keep the data, and
-// many concurrent writers of one row losing no update.
+// lookups, versions, paging, counting, change tracking, schema changes that keep the data,
+// many concurrent writers of one row losing no update, and changesets (all of their writes in
+// one transaction, or none).
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -471,6 +472,92 @@ TEST_F(TableRowsTest, ConcurrentUpdatesOfOneRowLoseNothing) {
   EXPECT_EQ(Get("account", id)->at("employees").as_int64(), kThreads * kIncrements);
   EXPECT_EQ(Changes().size(), static_cast<size_t>(1 + kThreads * kIncrements));
   std::printf("conflicts (412) retried: %d\n", conflicts.load());
+}
+
+
+// A changeset: several writes in one store write function (TableStore::WriteChangeset).
+class TableChangesetTest : public TableRowsTest {
+ protected:
+  RowWrite MakeWrite(const std::string& table, WriteMode mode, std::optional<RowKey> key, std::string_view body) {
+    RowWrite w;
+    w.table = Table(table);
+    w.mode = mode;
+    w.key = std::move(key);
+    w.new_id = NewGuid();
+    w.values = Values(table, body);
+    w.now_micros = clock_.NowMicros();
+    return w;
+  }
+  ChangesetResult Apply(std::vector<RowChange> changes) {
+    std::promise<ChangesetResult> done;
+    tables_->WriteChangeset(std::move(changes), [&done](ChangesetResult r) { done.set_value(std::move(r)); });
+    return done.get_future().get();
+  }
+};
+
+TEST_F(TableChangesetTest, AppliesItsChangesInOrderAndCommitsThemTogether) {
+  std::string doomed = Create("account", R"({"name": "Doomed"})");
+  std::vector<int64_t> notified;
+  tables_->AddChangeListener([&notified](int64_t seq) { notified.push_back(seq); });
+  RowWrite account = MakeWrite("account", WriteMode::kCreate, std::nullopt, R"({"name": "Contoso"})");
+  std::string id = account.new_id;
+  RowDelete remove;
+  remove.table = Table("account");
+  remove.key = KeyForId(doomed);
+  remove.now_micros = clock_.NowMicros();
+  ChangesetResult r = Apply({account,
+                             // sees the row the change before it created
+                             MakeWrite("account", WriteMode::kUpdate, KeyForId(id), R"({"employees": 5})"),
+                             MakeWrite("contact", WriteMode::kCreate, std::nullopt,
+                                       "{\"fullname\": \"Ann\", \"parentaccountid@odata.bind\": \"/accounts(" + id + ")\"}"),
+                             remove});
+  ASSERT_FALSE(r.error) << r.error->ToString();
+  EXPECT_EQ(r.failed, -1);
+  ASSERT_EQ(r.results.size(), 4u);
+  EXPECT_TRUE(std::get<RowWriteResult>(r.results[0]).created);
+  EXPECT_FALSE(std::get<RowWriteResult>(r.results[1]).created);
+  EXPECT_EQ(std::get<RowDeleteResult>(r.results[3]).id, doomed);
+  EXPECT_EQ(Get("account", id)->at("employees").as_int64(), 5);
+  EXPECT_FALSE(Get("account", doomed));
+  auto changes = Changes(1);
+  ASSERT_EQ(changes.size(), 4u);
+  for (size_t i = 0; i < changes.size(); ++i) {
+    EXPECT_EQ(changes[i].seq, static_cast<int64_t>(i) + 2);
+    EXPECT_EQ(std::visit([](const auto& x) { return x.version; }, r.results[i]), changes[i].seq);
+  }
+  EXPECT_EQ(changes[1].message, ChangeMessage::kUpdate);
+  // The listeners hear of the changeset once, at its last change.
+  ASSERT_TRUE(!notified.empty());
+  EXPECT_EQ(notified.back(), 5);
+}
+
+TEST_F(TableChangesetTest, ARefusedChangeUndoesTheChangesBeforeItAndTheirRecords) {
+  RowWrite first = MakeWrite("account", WriteMode::kCreate, std::nullopt, R"({"name": "First", "accountnumber": "K"})");
+  std::string first_id = first.new_id;
+  RowWrite duplicate = MakeWrite("account", WriteMode::kCreate, std::nullopt, R"({"name": "Second", "accountnumber": "k"})");
+  RowWrite after = MakeWrite("account", WriteMode::kCreate, std::nullopt, R"({"name": "Never"})");
+  ChangesetResult r = Apply({first, duplicate, after});
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->code, errc::kDuplicateRecord);
+  EXPECT_EQ(r.failed, 1);
+  EXPECT_TRUE(r.results.empty());
+  EXPECT_FALSE(Get("account", first_id));
+  EXPECT_FALSE(Get("account", after.new_id));
+  EXPECT_TRUE(Changes().empty());
+
+  RowDelete missing;
+  missing.table = Table("account");
+  missing.key = KeyForId("00000000-0000-0000-0000-0000000000aa");
+  r = Apply({first, missing});
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->code, errc::kRowNotFound);
+  EXPECT_EQ(r.failed, 1);
+  EXPECT_FALSE(Get("account", first_id));
+
+  // Not even a sequence number was taken: the next write is the store's first change.
+  auto next = Write("account", WriteMode::kCreate, std::nullopt, R"({"name": "Next"})");
+  ASSERT_TRUE(next) << next.error().ToString();
+  EXPECT_EQ(next.value().version, 1);
 }
 
 }  // namespace
