@@ -52,15 +52,6 @@ std::string ConnectorAction(const std::string& operation, const std::string& par
 
 class ChangeTriggerTest : public ServerTest {
  protected:
-  void DefineTable(const std::string& name, const std::string& definition) {
-    HttpCall call;
-    call.method = "PUT";
-    call.url = Url("/management/tables/" + name);
-    call.body = definition;
-    call.headers = {std::string("Authorization: Bearer ") + kToken, "Content-Type: application/json"};
-    HttpAnswer a = Send(call);
-    ASSERT_EQ(a.status, 201) << a.body;
-  }
   void Deploy(const std::string& name, const std::string& document) {
     HttpAnswer a = Api("PUT", "/management/flows/" + name, document);
     ASSERT_TRUE(a.status == 201 || a.status == 200) << a.body;  // created, or a new version

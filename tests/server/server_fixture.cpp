@@ -102,6 +102,16 @@ void ServerTest::RestartServer(bool crash, int64_t downtime_seconds) {
   ASSERT_TRUE(server_->Start());
 }
 
+void ServerTest::DefineTable(const std::string& name, const std::string& definition) {
+  HttpCall call;
+  call.method = "PUT";
+  call.url = Url("/management/tables/" + name);
+  call.body = definition;
+  call.headers = {std::string("Authorization: Bearer ") + kToken, "Content-Type: application/json"};
+  HttpAnswer a = Send(call);
+  ASSERT_EQ(a.status, 201) << a.body;
+}
+
 HttpAnswer ServerTest::Data(const std::string& method, const std::string& path, const std::string& body,
                            std::vector<std::string> headers) {
   HttpCall call;

@@ -51,6 +51,8 @@ class ServerTest : public ::testing::Test {
   // The management API with the bearer token.
   HttpAnswer Api(const std::string& method, const std::string& path, const std::string& body = "");
   // A table Web API call (/api/data/v9.2/PATH) with the token and the usual OData headers.
+  // PUT /management/tables/{name} with a JSON definition; fails the test unless it answers 201.
+  void DefineTable(const std::string& name, const std::string& definition);
   HttpAnswer Data(const std::string& method, const std::string& path, const std::string& body = "",
                   std::vector<std::string> headers = {});
   // The trigger's signed URL from listCallbackUrl (`key_type` "" or "Secondary").

@@ -146,15 +146,6 @@ std::string IdOf(const std::string& entity_url) {
 
 class TableBatchTest : public ServerTest {
  protected:
-  void Define(const std::string& name, const std::string& definition) {
-    HttpCall call;
-    call.method = "PUT";
-    call.url = Url("/management/tables/" + name);
-    call.body = definition;
-    call.headers = {std::string("Authorization: Bearer ") + kToken, "Content-Type: application/json"};
-    HttpAnswer a = Send(call);
-    ASSERT_EQ(a.status, 201) << a.body;
-  }
   HttpAnswer Batch(const std::string& body, std::vector<std::string> headers = {},
                    const std::string& content_type = std::string("multipart/mixed; boundary=") + kBoundary) {
     HttpCall call;
@@ -189,8 +180,8 @@ class TableBatchTest : public ServerTest {
 
 TEST_F(TableBatchTest, ReadsAndAChangesetAnswerAsSingleRequestsWithContentIdReferences) {
   StartServer();
-  Define("account", kAccount);
-  Define("contact", kContact);
+  DefineTable("account", kAccount);
+  DefineTable("contact", kContact);
   HttpAnswer a = Batch(Multipart(
       {Part(Request("GET", "accounts?$select=name")),
        Changeset({Part(Request("POST", "/api/data/v9.2/accounts", R"({"name": "Contoso"})"), "1"),
@@ -248,7 +239,7 @@ TEST_F(TableBatchTest, ReadsAndAChangesetAnswerAsSingleRequestsWithContentIdRefe
 
 TEST_F(TableBatchTest, AChangesetIsAllOrNothingForRowsChangeRecordsAndTriggers) {
   StartServer();
-  Define("account", kAccount);
+  DefineTable("account", kAccount);
   HttpAnswer deploy = Api("PUT", "/management/flows/watcher", Workflow(R"j({
     "parameters": {"$authentication": {"defaultValue": {}, "type": "SecureObject"}},
     "triggers": {"When_a_row_is_added,_modified_or_deleted": {"type": "OpenApiConnectionWebhook",
@@ -319,7 +310,7 @@ TEST_F(TableBatchTest, AChangesetIsAllOrNothingForRowsChangeRecordsAndTriggers) 
 
 TEST_F(TableBatchTest, RefusedChangesetsLeaveWritesCommittedBesideThemAlone) {
   StartServer();
-  Define("account", kAccount);
+  DefineTable("account", kAccount);
   constexpr int kWrites = 60;
   constexpr int kRefused = 20;
   std::thread refuser([&] {
@@ -342,7 +333,7 @@ TEST_F(TableBatchTest, RefusedChangesetsLeaveWritesCommittedBesideThemAlone) {
 
 TEST_F(TableBatchTest, StopsAtTheFirstFailureUnlessContinueOnError) {
   StartServer();
-  Define("account", kAccount);
+  DefineTable("account", kAccount);
   std::string body = Multipart({Part(Request("POST", "accounts", R"({"name": "one"})")),
                                 Part(Request("POST", "accounts", R"({"accountnumber": "no name"})")),
                                 Part(Request("POST", "accounts", R"({"name": "three"})"))},
@@ -374,7 +365,7 @@ std::string CountRequests(int n) {
 
 TEST_F(TableBatchTest, AtMostAThousandRequests) {
   StartServer();
-  Define("account", kAccount);
+  DefineTable("account", kAccount);
   HttpAnswer over = Batch(CountRequests(1001));
   ExpectError(over, "BatchTooLarge", "more than 1000 requests (limits.table_max_batch_requests)");
   HttpAnswer full = Batch(CountRequests(1000));
@@ -387,7 +378,7 @@ TEST_F(TableBatchTest, AtMostAThousandRequests) {
 
 TEST_F(TableBatchTest, TheLimitsAreConfigurable) {
   StartServer("table_max_batch_requests: 3, table_max_batch_response_bytes: 400");
-  Define("account", kAccount);
+  DefineTable("account", kAccount);
   EXPECT_EQ(Batch(CountRequests(3)).status, 200);
   ExpectError(Batch(CountRequests(4)), "BatchTooLarge", "more than 3 requests");
   for (int i = 0; i < 5; ++i) ASSERT_EQ(Data("POST", "accounts", R"({"name": "row"})").status, 204);
@@ -410,7 +401,7 @@ TEST_F(TableBatchTest, TheLimitsAreConfigurable) {
 
 TEST_F(TableBatchTest, MalformedBatchesAreRefusedWholeWithWhatAndWhere) {
   StartServer();
-  Define("account", kAccount);
+  DefineTable("account", kAccount);
   const std::string create = Part(Request("POST", "accounts", R"({"name": "never"})"));
   ExpectError(Batch(Multipart({create}, kBoundary), {}, "multipart/mixed"), "InvalidBatch",
               "Content-Type multipart/mixed needs a boundary parameter");
@@ -432,7 +423,7 @@ TEST_F(TableBatchTest, MalformedBatchesAreRefusedWholeWithWhatAndWhere) {
 
 TEST_F(TableBatchTest, NeedsTheTokenAndPost) {
   StartServer();
-  Define("account", kAccount);
+  DefineTable("account", kAccount);
   HttpCall call;
   call.method = "POST";
   call.url = Url("/api/data/v9.2/$batch");
