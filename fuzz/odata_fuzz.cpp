@@ -18,6 +18,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "store/sqlite_sql.h"
 #include "tables/odata_query.h"
 
 namespace {
@@ -112,31 +113,14 @@ Fixture& TheFixture() {
   return *f;
 }
 
-// The ids the SQL selects; aborts when SQLite rejects the SQL (the compiler produced bad SQL).
+// The ids the SQL selects, through the store's own SQLite binding; aborts when SQLite rejects
+// the SQL (the compiler produced bad SQL).
 std::set<std::string> RunSql(const runnel::tables::SqlFragment& where) {
-  sqlite3* db = TheFixture().db;
-  std::string sql = "SELECT accountid FROM t WHERE " + where.sql;
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) abort();
-  for (size_t i = 0; i < where.params.size(); ++i) {
-    int p = static_cast<int>(i) + 1;
-    const auto& v = where.params[i];
-    if (const auto* n = std::get_if<int64_t>(&v)) {
-      sqlite3_bind_int64(stmt, p, *n);
-    } else if (const auto* d = std::get_if<double>(&v)) {
-      sqlite3_bind_double(stmt, p, *d);
-    } else if (const auto* s = std::get_if<std::string>(&v)) {
-      sqlite3_bind_text(stmt, p, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
-    } else {
-      sqlite3_bind_null(stmt, p);
-    }
-  }
+  runnel::store::SqliteSql sql(TheFixture().db);
+  auto rows = sql.Query("SELECT accountid FROM t WHERE " + where.sql, where.params);
+  if (!rows) abort();
   std::set<std::string> ids;
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-    ids.insert(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
-  if (rc != SQLITE_DONE) abort();
-  sqlite3_finalize(stmt);
+  for (const auto& row : rows.value().rows) ids.insert(std::get<std::string>(row[0]));
   return ids;
 }
 

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "odata_test_schema.h"
+#include "store/sqlite_sql.h"
 #include "tables/odata_query.h"
 
 namespace runnel::tables {
@@ -80,33 +81,14 @@ class Db {
       sqlite3_finalize(stmt);
     }
   }
-  // The first column of `select ... where <fragment>`.
+  // The first column of `select ... where <fragment>`, through the store's own SQLite binding.
   Ids Select(const std::string& select, const SqlFragment& where) {
-    std::string sql = select + " WHERE " + where.sql;
-    sqlite3_stmt* stmt = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK)
-        << sql << ": " << sqlite3_errmsg(db_);
+    store::SqliteSql sql(db_);
+    auto rows = sql.Query(select + " WHERE " + where.sql, where.params);
     Ids out;
-    if (stmt == nullptr) return out;
-    for (size_t i = 0; i < where.params.size(); ++i) {
-      int p = static_cast<int>(i) + 1;
-      const auto& v = where.params[i];
-      if (const auto* n = std::get_if<int64_t>(&v)) {
-        sqlite3_bind_int64(stmt, p, *n);
-      } else if (const auto* d = std::get_if<double>(&v)) {
-        sqlite3_bind_double(stmt, p, *d);
-      } else if (const auto* s = std::get_if<std::string>(&v)) {
-        sqlite3_bind_text(stmt, p, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
-      } else {
-        sqlite3_bind_null(stmt, p);
-      }
-    }
-    int rc;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-      out.insert(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
-    }
-    EXPECT_EQ(rc, SQLITE_DONE) << sqlite3_errmsg(db_);
-    sqlite3_finalize(stmt);
+    EXPECT_TRUE(rows) << rows.error().ToString();
+    if (!rows) return out;
+    for (const auto& row : rows.value().rows) out.insert(std::get<std::string>(row[0]));
     return out;
   }
 
