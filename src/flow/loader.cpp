@@ -12,6 +12,7 @@
 #include "flow/load_limits.h"
 #include "flow/package.h"
 #include "flow/yaml_to_json.h"
+#include "json/lookup.h"
 
 namespace runnel::flow {
 namespace bj = boost::json;
@@ -110,6 +111,81 @@ bool IsDefinitionShape(const bj::object& o) {
              std::string_view::npos;
 }
 
+// v[keys[0]][keys[1]]... (names matched as WDL does), or nullptr.
+const bj::value* MemberPath(const bj::value& v, std::initializer_list<std::string_view> keys) {
+  const bj::value* at = &v;
+  for (std::string_view key : keys) {
+    at = at->is_object() ? json::FindMember(at->get_object(), key) : nullptr;
+    if (!at) return nullptr;
+  }
+  return at;
+}
+
+bool IsArmTemplate(const bj::object& o) {
+  auto schema = o.find("$schema");
+  auto resources = o.find("resources");
+  return resources != o.end() && resources->value().is_array() && schema != o.end() &&
+         schema->value().is_string() &&
+         std::string_view(schema->value().get_string()).find("deploymentTemplate.json") != std::string_view::npos;
+}
+
+// A template resource's name: a literal, or "[parameters('p')]" resolved to p's literal default.
+std::string ArmResourceName(const bj::object& root, const bj::value* name) {
+  if (!name || !name->is_string()) return "";
+  std::string_view text = name->get_string();
+  if (!build::IsDeployTimeExpression(text)) return std::string(text);
+  constexpr std::string_view kPrefix = "[parameters('";
+  constexpr std::string_view kSuffix = "')]";
+  if (!text.starts_with(kPrefix) || !text.ends_with(kSuffix)) return "";
+  std::string_view parameter = text.substr(kPrefix.size(), text.size() - kPrefix.size() - kSuffix.size());
+  const bj::value* parameters = json::FindMember(root, "parameters");
+  const bj::value* declared = parameters ? MemberPath(*parameters, {parameter, "defaultValue"}) : nullptr;
+  if (!declared || !declared->is_string() || build::IsDeployTimeExpression(declared->get_string())) return "";
+  return std::string(declared->get_string());
+}
+
+// Every Microsoft.Logic/workflows resource of an ARM template, as its own FlowFile.
+Result<std::vector<FlowFile>> UnwrapArmTemplate(Document doc, const std::string& origin, const std::string& stem) {
+  const bj::object& root = doc.root.get_object();
+  const bj::array& resources = root.at("resources").get_array();
+  std::vector<FlowFile> flows;
+  for (size_t i = 0; i < resources.size(); ++i) {
+    const bj::value* type = resources[i].is_object() ? json::FindMember(resources[i].get_object(), "type") : nullptr;
+    if (!type || !type->is_string() || !json::EqualsIgnoreCase(type->get_string(), "Microsoft.Logic/workflows")) continue;
+    const bj::object& resource = resources[i].get_object();
+    std::string at = "/resources/" + std::to_string(i);
+    const bj::value* definition = MemberPath(resources[i], {"properties", "definition"});
+    if (!definition || !definition->is_object()) {
+      return LoadError(errc::kNoDefinition,
+                       "the Microsoft.Logic/workflows resource at " + at +
+                           " has no properties.definition object",
+                       Located(origin, doc.source_map->Find(at)));
+    }
+    FlowFile file;
+    file.name = ArmResourceName(root, json::FindMember(resource, "name"));
+    if (file.name.empty()) file.name = flows.empty() ? stem : stem + "_" + std::to_string(flows.size() + 1);
+    file.origin = origin;
+    file.source_map = doc.source_map;
+    file.definition_pointer = at + "/properties/definition";
+    file.definition = *definition;
+    if (const bj::value* values = MemberPath(resources[i], {"properties", "parameters"}); values && values->is_object()) {
+      for (const auto& kv : values->get_object()) {
+        const bj::value* value = kv.value().is_object() ? json::FindMember(kv.value().get_object(), "value") : nullptr;
+        // "[parameters('x')]" and the like are the deployment's to resolve: not a value here.
+        if (!value || (value->is_string() && build::IsDeployTimeExpression(value->get_string()))) continue;
+        file.parameter_values[kv.key()] = *value;
+      }
+    }
+    flows.push_back(std::move(file));
+  }
+  if (flows.empty()) {
+    return LoadError(errc::kNoDefinition,
+                     "this ARM template has no resource of type Microsoft.Logic/workflows, so no flow to load",
+                     Located(origin, doc.source_map->Find("/resources")));
+  }
+  return flows;
+}
+
 // Finds the definition in one of the accepted shapes (loader.h) and fills a FlowFile.
 Result<FlowFile> Unwrap(Document doc, const std::string& origin, std::string name) {
   const std::string where = Located(origin, doc.source_map->Find(""));
@@ -196,6 +272,9 @@ Result<std::vector<FlowFile>> LoadPackage(std::string_view data, const std::stri
 Result<std::vector<FlowFile>> LoadFlowText(std::string_view text, const std::string& origin) {
   if (LooksLikeZip(text)) return LoadPackage(text, origin);
   RUNNEL_TRY(doc, ParseDocument(text, origin));
+  if (doc.root.is_object() && IsArmTemplate(doc.root.get_object())) {
+    return UnwrapArmTemplate(std::move(doc), origin, Stem(origin));
+  }
   RUNNEL_TRY(file, Unwrap(std::move(doc), origin, Stem(origin)));
   std::vector<FlowFile> flows;
   flows.push_back(std::move(file));

@@ -7,7 +7,9 @@
 //   - a Power Automate solution flow: {"properties": {"definition": ..., "connectionReferences": ...}}
 //   - a Power Automate export package (.zip with Microsoft.Flow/flows/<id>/definition.json)
 //   - a solution package (.zip with Workflows/*.json)
-// A package yields one FlowFile per flow it contains.
+//   - an ARM deployment template (a Consumption logic app's "Export template"): each resource of
+//     type Microsoft.Logic/workflows, with the parameter values its resource gives
+// A package or template yields one FlowFile per flow it contains.
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -42,6 +44,9 @@ struct FlowFile {
   boost::json::value definition;    // the definition object
   std::string definition_pointer;   // where it sits in the file: "", "/definition", "/properties/definition"
   boost::json::value connection_references;  // Power Automate connectionReferences, or null
+  // Parameter values the file itself gives (an ARM template resource's "parameters", minus
+  // values that are deploy-time expressions); values given at load override them.
+  boost::json::object parameter_values;
   std::shared_ptr<const SourceMap> source_map;  // locations in the file (never null)
 };
 

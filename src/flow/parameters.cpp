@@ -92,6 +92,7 @@ void BuildParameters(BuildContext& ctx, Definition& def, const bj::object& root)
         parameter.secure = canonical == "securestring" || canonical == "secureobject";
       }
       const bj::value* value = FindValue(supplied, name);
+      if (!value) value = FindValue(ctx.file().parameter_values, name);
       if (!value && decl) value = Member(*decl, "defaultValue");
       if (!value) {
         // An error only if something reads it: decided once references are known.

@@ -154,6 +154,30 @@ TEST(DefinitionBuilder, ParameterValuesOverrideDefaults) {
   EXPECT_EQ(built.definition->parameters.at("fromParametersJson").type, "string");
 }
 
+// An ARM template's resource parameters are values of the definition's parameters; one left to
+// the deployment ("[parameters('apiBase')]") must be given at load, which also overrides.
+TEST(DefinitionBuilder, ArmTemplateParameterValuesApplyAndLoadValuesOverrideThem) {
+  auto files = LoadFlowFile(std::string(RUNNEL_FLOW_TEST_DATA) + "/arm_template.json");
+  ASSERT_TRUE(files) << files.error().ToString();
+  const FlowFile& file = files.value()[0];
+  std::vector<Diagnostic> diagnostics;
+  EXPECT_FALSE(BuildDefinition(file, BuildOptions(), diagnostics));
+  bool names_api_base = false;
+  for (const Diagnostic& d : diagnostics) names_api_base = names_api_base || d.message.find("apiBase") != std::string::npos;
+  EXPECT_TRUE(names_api_base);
+
+  BuildOptions options;
+  options.parameter_values["apiBase"] = "https://erp.example.com";
+  diagnostics.clear();
+  auto def = BuildDefinition(file, options, diagnostics);
+  ASSERT_TRUE(def) << def.error().ToString();
+  EXPECT_EQ(def.value()->parameters.at("greeting").default_value, boost::json::value("bonjour"));
+  options.parameter_values["greeting"] = "hola";
+  def = BuildDefinition(file, options, diagnostics);
+  ASSERT_TRUE(def) << def.error().ToString();
+  EXPECT_EQ(def.value()->parameters.at("greeting").default_value, boost::json::value("hola"));
+}
+
 TEST(DefinitionBuilder, DiagnosticsPointIntoTheFile) {
   const char text[] =
       "{\n"

@@ -80,6 +80,31 @@ TEST(Loader, PowerAutomateSolutionFlow) {
   EXPECT_TRUE(f.definition.as_object().contains("actions"));
 }
 
+// A Consumption logic app's "Export template": one flow per Microsoft.Logic/workflows resource,
+// named by the resource (its parameter's default when the name is one), with the parameter
+// values the resource gives unless they are deploy-time expressions.
+TEST(Loader, ArmTemplateYieldsEachWorkflowResource) {
+  auto files = LoadFlowFile(kData + "/arm_template.json");
+  ASSERT_TRUE(files) << files.error().ToString();
+  ASSERT_EQ(files.value().size(), 2u);
+  const FlowFile& f = files.value()[0];
+  EXPECT_EQ(f.name, "order-intake");
+  EXPECT_EQ(f.definition_pointer, "/resources/1/properties/definition");
+  EXPECT_TRUE(f.definition.as_object().contains("actions"));
+  EXPECT_EQ(f.parameter_values, (bj::object{{"greeting", "bonjour"}}));
+  EXPECT_EQ(f.source_map->Find("/resources/1/properties/definition/actions/Compose").line, 27);
+  EXPECT_EQ(files.value()[1].name, "arm_template_2");  // a computed name: the file's, numbered
+  EXPECT_TRUE(files.value()[1].parameter_values.empty());
+
+  Error none = LoadError(R"j({"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+                              "resources": [{"type": "Microsoft.Web/sites", "name": "x"}]})j");
+  EXPECT_EQ(none.code, errc::kNoDefinition);
+  EXPECT_NE(none.message.find("Microsoft.Logic/workflows"), std::string::npos) << none.message;
+  Error bad = LoadError(R"j({"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+                             "resources": [{"type": "Microsoft.Logic/workflows", "name": "x", "properties": {}}]})j");
+  EXPECT_NE(bad.message.find("/resources/0 has no properties.definition"), std::string::npos) << bad.message;
+}
+
 TEST(Loader, JsonSyntaxErrorHasLineAndColumn) {
   auto files = LoadFlowFile(kData + "/syntax_error.json");
   ASSERT_FALSE(files);
