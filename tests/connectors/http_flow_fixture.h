@@ -67,6 +67,7 @@ class HttpFlowTest : public ::testing::Test {
     options.begin_external = [this] { loop_.BeginExternal(); };
     options.end_external = [this] { loop_.EndExternal(); };
     options.random_unit = [this] { return random_unit_; };
+    if (register_more_) register_more_(handlers, options);
     RegisterHttpHandlers(handlers, client_, std::move(options));
 
     engine::LocalRunRequest req;
@@ -93,6 +94,9 @@ class HttpFlowTest : public ::testing::Test {
   std::shared_ptr<CurlHttpClient> client_ = std::make_shared<CurlHttpClient>();
   HttpActionOptions options_;
   double random_unit_ = 0.5;
+  // Registers further handlers with the options RunFlow gives the Http action (before the Http
+  // handler, which does not replace another action type's).
+  std::function<void(engine::HandlerRegistry&, const HttpActionOptions&)> register_more_;
 };
 
 // A copy of one action's record (a copy, so it may be taken from a temporary run record).

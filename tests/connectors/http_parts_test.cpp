@@ -157,10 +157,24 @@ TEST(RequestBuilderTest, AuthenticationTypes) {
   auto raw = Build(R"({"method": "GET", "uri": "http://x", "authentication": {"type": "raw", "value": "Bearer t"}})");
   ASSERT_TRUE(raw);
   EXPECT_EQ(*FindHeader(raw.value().headers, "Authorization"), "Bearer t");
-  auto oauth = Build(R"({"method": "GET", "uri": "http://x", "authentication": {"type": "ActiveDirectoryOAuth"}})");
-  ASSERT_FALSE(oauth);
-  EXPECT_EQ(oauth.error().code, "AuthenticationTypeNotSupported");
-  EXPECT_NE(oauth.error().message.find("not supported"), std::string::npos);
+  auto incomplete = Build(R"({"method": "GET", "uri": "http://x", "authentication": {"type": "ActiveDirectoryOAuth"}})");
+  ASSERT_FALSE(incomplete);
+  EXPECT_EQ(incomplete.error().code, "InvalidAuthentication");
+  EXPECT_NE(incomplete.error().message.find("'tenant'"), std::string::npos) << incomplete.error().message;
+  // A complete OAuth authentication: the bearer token is the caller's to add.
+  bj::value oauth_inputs = bj::parse(R"({"method": "GET", "uri": "http://x", "headers": {"Authorization": "old"},
+      "authentication": {"type": "ActiveDirectoryOAuth", "tenant": "t1", "audience": "https://api.example/",
+                         "clientId": "c1", "secret": "s1"}})");
+  auto without_out = BuildHttpRequest(oauth_inputs, RequestExtras{});
+  ASSERT_FALSE(without_out);
+  EXPECT_EQ(without_out.error().code, "AuthenticationTypeNotSupported");
+  std::optional<OAuthSettings> settings;
+  auto oauth = BuildHttpRequest(oauth_inputs, RequestExtras{}, &settings);
+  ASSERT_TRUE(oauth) << oauth.error().ToString();
+  EXPECT_EQ(FindHeader(oauth.value().headers, "Authorization"), nullptr);
+  ASSERT_TRUE(settings);
+  EXPECT_EQ(settings->TokenUrl(), "https://login.microsoftonline.com/t1/oauth2/token");
+  EXPECT_EQ(settings->secret, "s1");
   EXPECT_EQ(Build(R"({"method": "GET", "uri": "http://x", "authentication": {"type": "Basic"}})").error().code,
             "InvalidAuthentication");
 }

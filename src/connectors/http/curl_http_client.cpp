@@ -170,6 +170,18 @@ Result<void> CurlHttpClient::State::Setup(Transfer& t) {
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &OnHeader);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
+  if (!options.ca_bundle_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, options.ca_bundle_file.c_str());
+  if (r.client_certificate) {
+    // libcurl copies the blob and the password, so the transfer does not depend on the request's
+    // lifetime. Connections are only reused for a request with the same client certificate.
+    curl_blob blob{const_cast<char*>(r.client_certificate->pkcs12.data()), r.client_certificate->pkcs12.size(),
+                   CURL_BLOB_COPY};
+    if (curl_easy_setopt(e, CURLOPT_SSLCERT_BLOB, &blob) != CURLE_OK ||
+        curl_easy_setopt(e, CURLOPT_SSLCERTTYPE, "P12") != CURLE_OK ||
+        curl_easy_setopt(e, CURLOPT_KEYPASSWD, r.client_certificate->password.c_str()) != CURLE_OK) {
+      return Error(http_errc::kInvalidRequest, "libcurl cannot use a client certificate (built without TLS blobs)");
+    }
+  }
 
   // The method: GET and HEAD through their own options so redirects keep working as curl
   // intends; the rest as a custom verb. A body is attached for POST/PUT/PATCH (even when empty,

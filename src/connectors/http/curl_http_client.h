@@ -8,7 +8,9 @@
 // transfers on one thread, and cancelling is just removing the handle. The callbacks run on
 // that thread, so they must be quick (the Http action only posts to the run's scheduler).
 //
-// Transport choices: TLS peers are verified (libcurl's defaults and CA bundle); proxies come
+// Transport choices: TLS peers are verified (libcurl's defaults and CA bundle, or the options'
+// bundle); a request's client certificate (ClientCertificate authentication) is handed to
+// libcurl as a PKCS#12 blob, never written to disk; proxies come
 // from the usual environment variables (http_proxy, https_proxy, no_proxy); only http and https
 // are allowed, also for redirects; Expect: 100-continue is never sent; bodies are not
 // decompressed (no Accept-Encoding is added), so the action sees the bytes the server sent.
@@ -21,6 +23,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "connectors/http/http_client.h"
 
@@ -31,6 +34,9 @@ struct CurlHttpClientOptions {
   // output is at most 104,857,600 bytes).
   int64_t max_response_bytes = 104'857'600;
   int max_redirects = 10;
+  // A PEM file of CA certificates to verify TLS peers with instead of the system bundle (a
+  // private CA's services); empty for libcurl's default bundle.
+  std::string ca_bundle_file;
 };
 
 class CurlHttpClient final : public HttpClient {

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,12 @@ using HttpHeaders = std::vector<HttpHeader>;
 
 inline constexpr int64_t kDefaultRequestTimeoutMicros = 120'000'000;  // §10, Consumption
 
+// A TLS client certificate with its private key (ClientCertificate authentication).
+struct ClientCertificate {
+  std::string pkcs12;    // the PKCS#12 (pfx) bytes, already checked to open with `password`
+  std::string password;  // may be empty
+};
+
 struct HttpRequest {
   std::string method = "GET";  // upper case: GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS
   std::string url;             // absolute http:// or https:// URL, already percent-encoded
@@ -57,6 +64,8 @@ struct HttpRequest {
   std::string body;            // bytes; sent when non-empty, or always for POST/PUT/PATCH
   int64_t timeout_micros = kDefaultRequestTimeoutMicros;  // whole exchange, redirects included
   bool follow_redirects = true;
+  // Presented in the TLS handshake of an https request when set (ignored for http).
+  std::shared_ptr<const ClientCertificate> client_certificate;
 };
 
 struct HttpResponse {

@@ -5,6 +5,7 @@
 #include <array>
 #include <cctype>
 
+#include "connectors/http/authentication.h"
 #include "connectors/http/request_body.h"
 #include "expr/codec.h"
 #include "json/lookup.h"
@@ -150,42 +151,6 @@ void RemoveHeader(HttpHeaders& headers, std::string_view name) {
   std::erase_if(headers, [&](const HttpHeader& h) { return json::EqualsIgnoreCase(h.name, name); });
 }
 
-Result<std::optional<std::string>> Authorization(const bj::value& inputs) {
-  const bj::value* auth = Input(inputs, "authentication");
-  if (!auth) return std::optional<std::string>();
-  if (!auth->is_object()) return Error("InvalidAuthentication", "inputs.authentication must be an object");
-  const bj::value* type = Input(*auth, "type");
-  std::string_view t = type && type->is_string() ? std::string_view(type->get_string()) : "";
-  auto text = [&](std::string_view name) -> const bj::value* {
-    const bj::value* v = Input(*auth, name);
-    return v && v->is_string() ? v : nullptr;
-  };
-  if (json::EqualsIgnoreCase(t, "Basic")) {
-    const bj::value* user = text("username");
-    const bj::value* password = text("password");
-    if (!user || !password) {
-      return Error("InvalidAuthentication", "Basic authentication needs string 'username' and 'password'");
-    }
-    std::string pair = std::string(user->get_string()) + ":" + std::string(password->get_string());
-    return std::optional<std::string>("Basic " + expr::Base64Encode(pair));
-  }
-  if (json::EqualsIgnoreCase(t, "Raw")) {
-    const bj::value* value = text("value");
-    if (!value) return Error("InvalidAuthentication", "Raw authentication needs a string 'value'");
-    return std::optional<std::string>(std::string(value->get_string()));
-  }
-  for (std::string_view unsupported : {"ClientCertificate", "ActiveDirectoryOAuth", "ManagedServiceIdentity"}) {
-    if (json::EqualsIgnoreCase(t, unsupported)) {
-      return Error("AuthenticationTypeNotSupported",
-                   "authentication type '" + std::string(unsupported) +
-                       "' is not supported by Runnel yet; use Basic, or Raw with the Authorization "
-                       "value (e.g. \"Bearer <token>\")");
-    }
-  }
-  return Error("InvalidAuthentication", "inputs.authentication.type must be Basic or Raw" +
-                                            (t.empty() ? std::string() : "; got '" + std::string(t) + "'"));
-}
-
 }  // namespace
 
 bool IsDroppedHeader(std::string_view name, std::string_view method) {
@@ -203,7 +168,8 @@ bool IsDroppedHeader(std::string_view name, std::string_view method) {
   return false;
 }
 
-Result<HttpRequest> BuildHttpRequest(const bj::value& inputs, const RequestExtras& extras) {
+Result<HttpRequest> BuildHttpRequest(const bj::value& inputs, const RequestExtras& extras,
+                                     std::optional<OAuthSettings>* oauth) {
   if (!inputs.is_object()) {
     return Error("InvalidHttpInputs", "the Http action's inputs must be an object with method and uri");
   }
@@ -222,10 +188,20 @@ Result<HttpRequest> BuildHttpRequest(const bj::value& inputs, const RequestExtra
       if (auto st = AddHeader(req.headers, kv.key(), json::ToText(kv.value())); !st) return st.error();
     }
   }
-  RUNNEL_TRY(authorization, Authorization(inputs));
-  if (authorization) {
+  RUNNEL_TRY(auth, ParseAuthentication(Input(inputs, "authentication")));
+  if (auth.authorization) {
     RemoveHeader(req.headers, "Authorization");
-    if (auto st = AddHeader(req.headers, "Authorization", std::move(*authorization)); !st) return st.error();
+    if (auto st = AddHeader(req.headers, "Authorization", std::move(*auth.authorization)); !st) return st.error();
+  }
+  req.client_certificate = std::move(auth.client_certificate);
+  if (auth.oauth) {
+    if (!oauth) {
+      return Error("AuthenticationTypeNotSupported",
+                   "authentication type 'ActiveDirectoryOAuth' is supported by the Http action and "
+                   "HttpWebhook, not here yet; use Raw with the value \"Bearer <token>\"");
+    }
+    RemoveHeader(req.headers, "Authorization");  // the bearer token replaces it
+    *oauth = std::move(auth.oauth);
   }
   if (const bj::value* cookie = Input(inputs, "cookie")) {
     if (auto st = AddHeader(req.headers, "Cookie", json::ToText(*cookie)); !st) return st.error();

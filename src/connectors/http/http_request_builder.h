@@ -2,16 +2,18 @@
 // (wdl-digest §5.2): method, uri + queries, headers (with the hosted engine's drop list),
 // body (request_body.h), authentication and cookie.
 //
-// Pure: no I/O, no clock; the action adds what depends on the run (workflow headers, timeout)
-// through RequestExtras.
+// Pure: no I/O, no clock (a pfx is opened with OpenSSL, in memory); the action adds what
+// depends on the run (workflow headers, timeout) through RequestExtras.
 #pragma once
 
 #include <boost/json/fwd.hpp>
 #include <cstddef>
+#include <optional>
 #include <string_view>
 
 #include "base/result.h"
 #include "connectors/http/http_client.h"
+#include "connectors/http/oauth_token.h"
 
 namespace runnel::connectors {
 
@@ -37,13 +39,16 @@ struct RequestExtras {
 //                   for GET and HEAD too), Cookie, Expires, Host, Last-Modified, Origin,
 //                   Set-Cookie, Transfer-Encoding
 //   body            see request_body.h; an explicit Content-Type header overrides its type
-//   authentication  {"type": "Basic", "username", "password"} or {"type": "Raw", "value"};
-//                   sets Authorization, replacing one given in headers
+//   authentication  see authentication.h. Basic and Raw set Authorization, replacing one given
+//                   in headers; ClientCertificate sets HttpRequest::client_certificate;
+//                   ActiveDirectoryOAuth removes Authorization and stores its settings in
+//                   `*oauth` for the caller to add the bearer token (without `oauth` it fails)
 //   cookie          string sent as the Cookie header
 // Errors (codes): InvalidHttpMethod, InvalidUri, InvalidHttpHeaders, InvalidHttpQueries,
-// InvalidHttpBody, InvalidAuthentication, AuthenticationTypeNotSupported (ClientCertificate,
-// ActiveDirectoryOAuth, ManagedServiceIdentity).
-Result<HttpRequest> BuildHttpRequest(const boost::json::value& inputs, const RequestExtras& extras);
+// InvalidHttpBody, InvalidAuthentication, AuthenticationTypeNotSupported
+// (ManagedServiceIdentity; ActiveDirectoryOAuth when `oauth` is nullptr).
+Result<HttpRequest> BuildHttpRequest(const boost::json::value& inputs, const RequestExtras& extras,
+                                     std::optional<OAuthSettings>* oauth = nullptr);
 
 // The inputs as the run record shows them: authentication secrets (password, value, secret,
 // pfx) and Authorization header values become "*sanitized*", as the hosted run history shows.
