@@ -32,6 +32,11 @@ struct ActionResult {
   std::optional<Error> error;  // for Failed/TimedOut/Cancelled: code and message
   std::string code;            // the record's "code" (e.g. "OK", "NotFound"); defaults by status
   int attempts = 1;
+  // Called once the completion is recorded: at once for a run without a journal, otherwise when
+  // the journal made the record durable (any thread). A webhook's callback is answered only then,
+  // so a caller told "accepted" can never be lost in a crash. Not called when the completion is
+  // dropped because the action was cancelled or timed out first.
+  std::function<void()> on_recorded;
 
   static ActionResult Succeeded(boost::json::value outputs) {
     ActionResult r;
@@ -76,13 +81,21 @@ class ActionCall {
   // When the action started; for a resumed run, when it first started (a Wait's due time is
   // measured from here, so a restart does not lengthen it).
   virtual int64_t start_micros() const = 0;
+  // The action's key in its run: its name, then the iteration of each enclosing loop
+  // ("Wait_for_approval#3"). Stable across a resume, so it can name the action to the outside.
+  virtual std::string key() const = 0;
 
   // Evaluates the action's whole "inputs" (and records them as the action's inputs).
   virtual Result<boost::json::value> EvaluateInputs() = 0;
   // Evaluates a compiled value in the action's context, with item() bound to `item` when given
-  // (Query's where, Select's map, Table's columns).
+  // (Query's where, Select's map, Table's columns) and action() to `current_action` (a webhook's
+  // unsubscribe reads its subscribe response through it).
   virtual Result<boost::json::value> Evaluate(const expr::CompiledValue& value,
-                                              const boost::json::value* item = nullptr) = 0;
+                                              const boost::json::value* item = nullptr,
+                                              const boost::json::value* current_action = nullptr) = 0;
+  // What listCallbackUrl() returns in this action's expressions from now on (webhook actions);
+  // without it the function fails, as it does outside webhooks.
+  virtual void SetCallbackUrl(std::string url) = 0;
   // Records what the run history should show as this action's inputs (when not EvaluateInputs).
   virtual void SetRecordedInputs(boost::json::value inputs) = 0;
 
@@ -90,7 +103,9 @@ class ActionCall {
   virtual void Complete(ActionResult result) = 0;
   // True once the action was cancelled (Terminate, run cancel) or timed out.
   virtual bool cancelled() const = 0;
-  // Called (on the scheduler thread) if the action is cancelled or times out while running.
+  // Adds a hook called (on the scheduler thread) if the action is cancelled or times out while
+  // running; hooks run in the order they were added. Parts of a handler (a request in flight,
+  // a registered wait) each add their own.
   virtual void OnCancel(std::function<void()> fn) = 0;
 };
 

@@ -371,10 +371,11 @@ void RunImpl::Finish(const std::shared_ptr<Frame>& f, size_t i, ActionResult r, 
   const flow::Action& a = *f->container->actions[i];
   Slot& slot = f->slots[i];
   if (IsTerminal(slot.status)) return;  // a late completion after a timeout or cancel
+  std::function<void()> on_recorded = std::move(r.on_recorded);
   slot.status = r.status;
   slot.call.reset();
   int64_t end = Now();
-  bj::object rec;
+  bj::object rec(12);  // room for every field below: no rehash while it is built
   rec["name"] = a.name;
   rec["type"] = a.type_name;
   rec["status"] = StatusName(r.status);
@@ -399,9 +400,11 @@ void RunImpl::Finish(const std::shared_ptr<Frame>& f, size_t i, ActionResult r, 
   // in a crash it simply runs again with the same result, and anything after it that does reach
   // out waits for its own record, which the journal writes after this one.
   if (options_.journal && r.status != Status::kSkipped && !IsContainer(a.type) && GoesOnBeforeCommit(a)) {
-    options_.journal->ActionCompleted(ActionKey(*f, i), *slot.record, [] {});
+    options_.journal->ActionCompleted(ActionKey(*f, i), *slot.record, on_recorded ? on_recorded : [] {});
   } else if (options_.journal && r.status != Status::kSkipped && !IsContainer(a.type)) {
-    options_.journal->ActionCompleted(ActionKey(*f, i), *slot.record, [self = shared_from_this(), f, i] {
+    options_.journal->ActionCompleted(ActionKey(*f, i), *slot.record,
+                                      [self = shared_from_this(), f, i, on_recorded = std::move(on_recorded)] {
+      if (on_recorded) on_recorded();
       self->scheduler_.Post([self, f, i] {
         self->Advance(f, i);
         self->Pump();
@@ -409,6 +412,7 @@ void RunImpl::Finish(const std::shared_ptr<Frame>& f, size_t i, ActionResult r, 
     });
     return;
   }
+  if (on_recorded) on_recorded();
   Advance(f, i);
 }
 
@@ -553,8 +557,8 @@ void RunImpl::Terminate(Status status, std::optional<Error> error) {
 }
 
 Result<bj::value> RunImpl::Evaluate(const expr::CompiledValue& v, const Frame* f, const bj::value* item,
-                                    const bj::value* current_action) {
-  FrameContext cx(*this, f, item, current_action);
+                                    const bj::value* current_action, const std::string* callback_url) {
+  FrameContext cx(*this, f, item, current_action, callback_url);
   expr::EvalEnv env{&cx, &scheduler_.clock(), &limits_};
   RUNNEL_TRY(value, v.Evaluate(env));
   return std::move(value).Take();
@@ -571,13 +575,14 @@ Result<bj::value> RunImpl::Evaluate(const expr::CompiledString& s, const Frame* 
 // --- CallImpl ---
 
 Result<bj::value> CallImpl::EvaluateInputs() {
-  auto v = run_->Evaluate(action().inputs, frame_.get());
+  auto v = run_->Evaluate(action().inputs, frame_.get(), nullptr, nullptr, callback_url_ ? &*callback_url_ : nullptr);
   if (v) inputs_ = v.value();
   return v;
 }
 
-Result<bj::value> CallImpl::Evaluate(const expr::CompiledValue& value, const bj::value* item) {
-  return run_->Evaluate(value, frame_.get(), item);
+Result<bj::value> CallImpl::Evaluate(const expr::CompiledValue& value, const bj::value* item,
+                                     const bj::value* current_action) {
+  return run_->Evaluate(value, frame_.get(), item, current_action, callback_url_ ? &*callback_url_ : nullptr);
 }
 
 void CallImpl::Complete(ActionResult result) {
@@ -585,7 +590,7 @@ void CallImpl::Complete(ActionResult result) {
   done_ = true;
   // The cancel hook may hold what holds this call (a child run's response callback): drop it
   // so the two can be freed.
-  on_cancel_ = nullptr;
+  on_cancel_.clear();
   run_->running_calls().erase(this);
   run_->Finish(frame_, index_, std::move(result), std::move(inputs_));
   run_->Pump();
@@ -595,11 +600,9 @@ void CallImpl::Abort(Status status, Error error) {
   if (done_) return;
   done_ = true;
   run_->running_calls().erase(this);
-  if (on_cancel_) {
-    auto hook = std::move(on_cancel_);
-    on_cancel_ = nullptr;
-    hook();
-  }
+  auto hooks = std::move(on_cancel_);
+  on_cancel_.clear();
+  for (auto& hook : hooks) hook();
   ActionResult r;
   r.status = status;
   r.error = std::move(error);

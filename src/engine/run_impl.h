@@ -49,8 +49,12 @@ struct Frame {
 class FrameContext final : public expr::WorkflowContext {
  public:
   FrameContext(RunImpl& run, const Frame* frame, const boost::json::value* item_override = nullptr,
-               const boost::json::value* current_action = nullptr)
-      : run_(run), frame_(frame), item_override_(item_override), current_action_(current_action) {}
+               const boost::json::value* current_action = nullptr, const std::string* callback_url = nullptr)
+      : run_(run),
+        frame_(frame),
+        item_override_(item_override),
+        current_action_(current_action),
+        callback_url_(callback_url) {}
 
   const boost::json::value* Trigger() const override;
   const boost::json::value* Action(std::string_view name) const override;
@@ -62,7 +66,9 @@ class FrameContext final : public expr::WorkflowContext {
   std::optional<int64_t> IterationIndex(std::string_view loop) const override;
   const boost::json::value* ScopeResult(std::string_view scope) const override;
   const boost::json::value* Workflow() const override;
-  std::optional<std::string> CallbackUrl() const override { return std::nullopt; }
+  std::optional<std::string> CallbackUrl() const override {
+    return callback_url_ ? std::optional<std::string>(*callback_url_) : std::nullopt;
+  }
   const boost::json::value* AppSetting(std::string_view name) const override;
 
  private:
@@ -70,6 +76,7 @@ class FrameContext final : public expr::WorkflowContext {
   const Frame* frame_;
   const boost::json::value* item_override_;
   const boost::json::value* current_action_;
+  const std::string* callback_url_;
 };
 
 class RunImpl final : public Run, public RunServices, public std::enable_shared_from_this<RunImpl> {
@@ -147,9 +154,12 @@ class RunImpl final : public Run, public RunServices, public std::enable_shared_
   // Evaluation helpers: env bound to a frame (and optional item/current action).
   Result<boost::json::value> Evaluate(const expr::CompiledValue& v, const Frame* f,
                                       const boost::json::value* item = nullptr,
-                                      const boost::json::value* current_action = nullptr);
+                                      const boost::json::value* current_action = nullptr,
+                                      const std::string* callback_url = nullptr);
   Result<boost::json::value> Evaluate(const expr::CompiledString& s, const Frame* f,
                                       const boost::json::value* current_action = nullptr);
+  // The key of action i in frame f (journal.h): its name, then the iteration of each loop.
+  std::string ActionKey(const Frame& f, size_t i) const;
 
  private:
   void StartAction(const std::shared_ptr<Frame>& f, size_t i);
@@ -157,9 +167,8 @@ class RunImpl final : public Run, public RunServices, public std::enable_shared_
   void RunHandler(const std::shared_ptr<Frame>& f, size_t i);
   bool ApplyMock(const std::shared_ptr<Frame>& f, size_t i);
   void ArmTimeout(const std::shared_ptr<Frame>& f, size_t i);
-  // journal.h: the key of action i in frame f, replaying a logged completion, restoring the
-  // variables of a resumed run, and moving on once a completion is durable.
-  std::string ActionKey(const Frame& f, size_t i) const;
+  // journal.h: replaying a logged completion, restoring the variables of a resumed run, and
+  // moving on once a completion is durable.
   bool ApplyReplay(const std::shared_ptr<Frame>& f, size_t i, const std::string& key);
   void RestoreVariables();
   void Advance(const std::shared_ptr<Frame>& f, size_t i);
@@ -215,19 +224,21 @@ class CallImpl final : public ActionCall {
   Scheduler& scheduler() override { return run_->scheduler(); }
   RunServices& run() override { return *run_; }
   int64_t start_micros() const override { return frame_->slots[index_].start_micros; }
+  std::string key() const override { return run_->ActionKey(*frame_, index_); }
   Result<boost::json::value> EvaluateInputs() override;
-  Result<boost::json::value> Evaluate(const expr::CompiledValue& value,
-                                      const boost::json::value* item = nullptr) override;
+  Result<boost::json::value> Evaluate(const expr::CompiledValue& value, const boost::json::value* item = nullptr,
+                                      const boost::json::value* current_action = nullptr) override;
+  void SetCallbackUrl(std::string url) override { callback_url_ = std::move(url); }
   void SetRecordedInputs(boost::json::value inputs) override { inputs_ = std::move(inputs); }
   void Complete(ActionResult result) override;
   bool cancelled() const override { return done_; }
   // Ignored once the call is done: a hook kept after completion could only hold memory.
   void OnCancel(std::function<void()> fn) override {
-    if (!done_) on_cancel_ = std::move(fn);
+    if (!done_) on_cancel_.push_back(std::move(fn));
   }
 
   // Ends the call with `status` (Cancelled on terminate/cancel, TimedOut on limit.timeout),
-  // calling the handler's cancel hook. No effect when already completed.
+  // calling the handler's cancel hooks. No effect when already completed.
   void Abort(Status status, Error error);
 
  private:
@@ -235,8 +246,9 @@ class CallImpl final : public ActionCall {
   std::shared_ptr<Frame> frame_;
   size_t index_;
   boost::json::value inputs_;
+  std::optional<std::string> callback_url_;
   bool done_ = false;
-  std::function<void()> on_cancel_;
+  std::vector<std::function<void()>> on_cancel_;
 };
 
 

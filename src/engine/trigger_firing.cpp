@@ -15,8 +15,8 @@ namespace {
 class TriggerContext final : public expr::WorkflowContext {
  public:
   TriggerContext(const bj::value& record, const bj::object& parameters,
-                 const std::shared_ptr<const bj::object>& app_settings)
-      : record_(record), parameters_(parameters), app_settings_(app_settings) {}
+                 const std::shared_ptr<const bj::object>& app_settings, const std::string* callback_url = nullptr)
+      : record_(record), parameters_(parameters), app_settings_(app_settings), callback_url_(callback_url) {}
   const bj::value* Trigger() const override { return &record_; }
   const bj::value* Action(std::string_view) const override { return nullptr; }
   const bj::value* CurrentAction() const override { return nullptr; }
@@ -27,7 +27,9 @@ class TriggerContext final : public expr::WorkflowContext {
   std::optional<int64_t> IterationIndex(std::string_view) const override { return std::nullopt; }
   const bj::value* ScopeResult(std::string_view) const override { return nullptr; }
   const bj::value* Workflow() const override { return nullptr; }
-  std::optional<std::string> CallbackUrl() const override { return std::nullopt; }
+  std::optional<std::string> CallbackUrl() const override {
+    return callback_url_ ? std::optional<std::string>(*callback_url_) : std::nullopt;
+  }
   const bj::value* AppSetting(std::string_view name) const override {
     return app_settings_ ? json::FindMember(*app_settings_, name) : nullptr;
   }
@@ -36,6 +38,7 @@ class TriggerContext final : public expr::WorkflowContext {
   const bj::value& record_;
   const bj::object& parameters_;
   const std::shared_ptr<const bj::object>& app_settings_;
+  const std::string* callback_url_;
 };
 
 }  // namespace
@@ -54,12 +57,13 @@ bj::object ParameterValues(const flow::Definition& definition, const bj::object&
 }  // namespace
 
 Result<bj::value> EvaluateTriggerInputs(const flow::Definition& definition, const flow::Trigger& trigger,
-                                        int64_t now_micros, const bj::object& parameters) {
+                                        int64_t now_micros, const bj::object& parameters,
+                                        const std::string* callback_url) {
   bj::object params = ParameterValues(definition, parameters);
   bj::value record = bj::object();
   expr::Limits limits;
   ManualClock clock(now_micros);
-  TriggerContext cx(record, params, definition.app_settings);
+  TriggerContext cx(record, params, definition.app_settings, callback_url);
   expr::EvalEnv env{&cx, &clock, &limits};
   RUNNEL_TRY(value, trigger.inputs.Evaluate(env));
   return std::move(value).Take();
@@ -70,12 +74,13 @@ Result<TriggerFiring> FireTrigger(const flow::Definition& definition, const flow
                                   size_t max_split_items) {
   bj::object params = ParameterValues(definition, parameters);
 
-  bj::object record{{"name", trigger ? trigger->name : std::string("manual")},
-                    {"type", trigger ? trigger->type_name : std::string("Request")},
-                    {"startTime", FormatTime(now_micros)},
-                    {"endTime", FormatTime(now_micros)},
-                    {"status", "Succeeded"},
-                    {"outputs", std::move(outputs)}};
+  bj::object record({{"name", trigger ? trigger->name : std::string("manual")},
+                     {"type", trigger ? trigger->type_name : std::string("Request")},
+                     {"startTime", FormatTime(now_micros)},
+                     {"endTime", FormatTime(now_micros)},
+                     {"status", "Succeeded"},
+                     {"outputs", std::move(outputs)}},
+                    /*min_capacity=*/7);  // room for "kind"
   if (trigger && !trigger->kind.empty()) record["kind"] = trigger->kind;
   bj::value rec = std::move(record);
 

@@ -26,8 +26,10 @@ Result<TriggerFiring> FireTrigger(const flow::Definition& definition, const flow
                                   const boost::json::object& parameters, size_t max_split_items = 100000);
 
 // Evaluates a polling trigger's `inputs` (an Http trigger's method, uri, headers, ...) at
-// `now_micros`: they may read parameters and the time functions, nothing of a run.
+// `now_micros`: they may read parameters and the time functions, nothing of a run. A webhook
+// trigger's inputs also read listCallbackUrl(): `callback_url`.
 Result<boost::json::value> EvaluateTriggerInputs(const flow::Definition& definition, const flow::Trigger& trigger,
-                                                 int64_t now_micros, const boost::json::object& parameters);
+                                                 int64_t now_micros, const boost::json::object& parameters,
+                                                 const std::string* callback_url = nullptr);
 
 }  // namespace runnel::engine

@@ -1,5 +1,7 @@
 #include "expr/compiled_value.h"
 
+#include "json/lookup.h"
+
 namespace runnel::expr {
 namespace bj = boost::json;
 
@@ -69,6 +71,17 @@ Result<CompiledValue> CompiledValue::Compile(const bj::value& v, const Limits& l
     default:
       return out;
   }
+}
+
+const CompiledValue* CompiledValue::Member(std::string_view key) const {
+  if (kind_ != Kind::kObject) return nullptr;
+  for (const auto& [name, child] : children_) {
+    if (name == key) return &child;
+  }
+  for (const auto& [name, child] : children_) {
+    if (json::EqualsIgnoreCase(name, key)) return &child;
+  }
+  return nullptr;
 }
 
 Result<Value> CompiledValue::Evaluate(EvalEnv& env) const {

@@ -26,6 +26,11 @@ class CompiledValue {
 
   Result<Value> Evaluate(EvalEnv& env) const;
 
+  // The compiled member `key` (exact spelling first, then ignoring case) of an object that holds
+  // expressions; nullptr for a constant value (read source() instead) or when there is none.
+  // Lets an action evaluate one part of its inputs at a time (a webhook's unsubscribe).
+  const CompiledValue* Member(std::string_view key) const;
+
   // True when the value contains no expression at all.
   bool is_constant() const { return kind_ == Kind::kConstant; }
   // The source value. REQUIRES: compiled (not default-constructed).

@@ -51,6 +51,11 @@ class ActionBuilder {
 // variables, where Response and Terminate may stand.
 void CheckActionRules(BuildContext& ctx, const Action& action, const boost::json::object& o);
 
+// The subscribe and unsubscribe requests of an HttpWebhook action or trigger (`owner` names it
+// in messages, e.g. "HttpWebhook 'Approval'"; `subject` is the diagnostics' subject).
+void CheckWebhookInputs(BuildContext& ctx, const boost::json::object& inputs, const std::string& inputs_pointer,
+                        const std::string& owner, const std::string& subject);
+
 // The member `key` of `o`, or nullptr.
 const boost::json::value* Member(const boost::json::object& o, std::string_view key);
 

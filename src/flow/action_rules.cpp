@@ -78,7 +78,9 @@ class Rules {
         return Table();
       case ActionType::kHttp:
         Require({"method", "uri"});
-        return;
+        return Pagination();
+      case ActionType::kHttpWebhook:
+        return HttpWebhook();
       case ActionType::kWait:
         return Wait();
       case ActionType::kTerminate:
@@ -106,6 +108,29 @@ class Rules {
       ok = false;
     }
     return ok;
+  }
+
+  // runtimeConfiguration.paginationPolicy.minimumItemCount: 1 to 100,000 items (the run time
+  // checks the server's own limit, which may be lower).
+  void Pagination() {
+    if (!action_.runtime_configuration) return;
+    const bj::value* policy = Member(action_.runtime_configuration->get_object(), "paginationPolicy");
+    if (!policy) return;
+    std::string at = action_.pointer + "/runtimeConfiguration/paginationPolicy";
+    const bj::value* count = policy->is_object() ? Member(policy->get_object(), "minimumItemCount") : nullptr;
+    if (count && IsComputed(*count)) return;
+    int64_t n = count ? WholeNumber(*count).value_or(-1) : -1;
+    if (n < 1 || n > 100000) {
+      ctx_.Error(count ? at + "/minimumItemCount" : at, errc::kInvalidProperty,
+                 "paginationPolicy.minimumItemCount must be a whole number from 1 to 100000: how many items "
+                 "the Http action collects by following the response's nextLink",
+                 action_.name);
+    }
+  }
+
+  void HttpWebhook() {
+    if (!Require({"subscribe"})) return;
+    CheckWebhookInputs(ctx_, *inputs_, inputs_pointer_, "HttpWebhook '" + action_.name + "'", action_.name);
   }
 
   void InitializeVariable() {
@@ -259,6 +284,37 @@ class Rules {
 };
 
 }  // namespace
+
+// subscribe is an Http request (method, uri). unsubscribe is optional, and the designer leaves
+// it partly filled in when its fields are left empty: without both method and address nothing
+// is sent, which is worth a warning, not an error. Its address may be written `url`, as one page
+// of the documentation does.
+void CheckWebhookInputs(BuildContext& ctx, const bj::object& inputs, const std::string& inputs_pointer,
+                        const std::string& owner, const std::string& subject) {
+  for (std::string_view part : {"subscribe", "unsubscribe"}) {
+    const bj::value* v = Member(inputs, part);
+    if (!v || IsComputed(*v)) continue;
+    std::string at = PointerChild(inputs_pointer, part);
+    if (!v->is_object()) {
+      ctx.Error(at, errc::kInvalidProperty,
+                "inputs." + std::string(part) + " must be an object describing an HTTP request "
+                "({\"method\", \"uri\", \"headers\", \"body\", ...})", subject);
+      continue;
+    }
+    const bj::object& request = v->get_object();
+    bool has_method = Member(request, "method") != nullptr;
+    bool has_uri = Member(request, "uri") || (part == "unsubscribe" && Member(request, "url"));
+    if (has_method && has_uri) continue;
+    std::string missing = !has_method && !has_uri ? "method and uri" : has_method ? "uri" : "method";
+    std::string message = owner + " needs inputs." + std::string(part) + " " + missing;
+    if (part == "subscribe") {
+      ctx.Error(at, errc::kMissingProperty, message, subject);
+    } else {
+      ctx.Warning(at, errc::kMissingProperty,
+                  message + " to unsubscribe; as it is, nothing is sent to unsubscribe", subject);
+    }
+  }
+}
 
 void CheckActionRules(BuildContext& ctx, const Action& action, const bj::object& o) {
   Rules(ctx, action, o).Check();

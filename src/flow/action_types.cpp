@@ -37,6 +37,7 @@ constexpr ActionTypeInfo kActionTypes[] = {
     {A::kResponse, "Response", true, false},
     {A::kHttp, "Http", true, false},
     {A::kWorkflow, "Workflow", true, false},
+    {A::kHttpWebhook, "HttpWebhook", true, false},
     {A::kExpression, "Expression", true, false},
     // Managed connectors: executable in the sense that they fail cleanly at run time.
     {A::kApiConnection, "ApiConnection", true, false},
@@ -44,7 +45,6 @@ constexpr ActionTypeInfo kActionTypes[] = {
     {A::kOpenApiConnection, "OpenApiConnection", true, false},
     {A::kOpenApiConnectionWebhook, "OpenApiConnectionWebhook", true, false},
     // Known, not executable yet.
-    {A::kHttpWebhook, "HttpWebhook", false, false},
     {A::kFunction, "Function", false, false},
     {A::kJavaScriptCode, "JavaScriptCode", false, false},
     {A::kServiceProvider, "ServiceProvider", false, false},
@@ -90,8 +90,7 @@ constexpr TriggerTypeInfo kTriggerTypes[] = {
     {T::kRequest, "Request", true},
     {T::kRecurrence, "Recurrence", true},
     {T::kHttp, "Http", true},
-    // The HttpWebhook action is not executable yet; its trigger twin follows it.
-    {T::kHttpWebhook, "HttpWebhook", false},
+    {T::kHttpWebhook, "HttpWebhook", true},
     {T::kApiConnection, "ApiConnection", true},
     {T::kApiConnectionWebhook, "ApiConnectionWebhook", true},
     {T::kOpenApiConnection, "OpenApiConnection", true},

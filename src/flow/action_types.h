@@ -20,14 +20,14 @@ enum class ActionType {
   // Control flow.
   kIf, kSwitch, kForeach, kUntil, kScope, kTerminate, kWait,
   // Request/response and calls.
-  kResponse, kHttp, kWorkflow,
+  kResponse, kHttp, kWorkflow, kHttpWebhook,
   // Power Automate's built-in date/time operations (type "Expression", kind e.g. "AddToTime").
   kExpression,
   // Managed connectors: resolved through configured connections (none yet: they fail at run
   // time with a clear "no connection configured" error).
   kApiConnection, kApiConnectionWebhook, kOpenApiConnection, kOpenApiConnectionWebhook,
   // Known to the hosted products but not (yet) executable here: validation reports them.
-  kHttpWebhook, kFunction, kJavaScriptCode, kServiceProvider, kOther,
+  kFunction, kJavaScriptCode, kServiceProvider, kOther,
 };
 
 enum class TriggerType {

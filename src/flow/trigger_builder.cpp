@@ -72,10 +72,12 @@ class TriggerBuilder {
       else
         ctx_.Error(At("kind"), errc::kInvalidProperty, "\"kind\" must be a string");
     }
-    if (const bj::value* inputs = Member(o, "inputs")) {
+    const bj::value* inputs = Member(o, "inputs");
+    if (inputs) {
       if (auto compiled = CompileValue(ctx_, *inputs, At("inputs"), nullptr))
         t_.inputs = std::move(*compiled);
     }
+    if (t_.type == TriggerType::kHttpWebhook) HttpWebhook(inputs);
     if (const bj::value* conditions = Member(o, "conditions")) Conditions(*conditions);
     if (const bj::value* split_on = Member(o, "splitOn")) SplitOn(*split_on);
     if (const bj::value* recurrence = Member(o, "recurrence")) Recurrence(*recurrence);
@@ -97,6 +99,18 @@ class TriggerBuilder {
 
  private:
   std::string At(std::string_view key) const { return PointerChild(t_.pointer, key); }
+
+  void HttpWebhook(const bj::value* inputs) {
+    const bj::object* o = inputs && inputs->is_object() ? &inputs->get_object() : nullptr;
+    if (!o || !Member(*o, "subscribe")) {
+      ctx_.Error(o ? At("inputs") : t_.pointer, errc::kMissingProperty,
+                 "HttpWebhook trigger '" + t_.name + "' needs inputs.subscribe: the request that hands the "
+                 "service the trigger's callback URL (listCallbackUrl())",
+                 t_.name);
+      return;
+    }
+    CheckWebhookInputs(ctx_, *o, At("inputs"), "HttpWebhook trigger '" + t_.name + "'", t_.name);
+  }
 
   void Conditions(const bj::value& conditions) {
     std::string at = At("conditions");

@@ -1,5 +1,6 @@
 #include "server/config.h"
 
+#include <boost/url/parse.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
@@ -71,6 +72,9 @@ Status LoadConfigFile(const std::string& path, ServerConfig& c) {
       RUNNEL_TRY_STATUS(Read(path, v, key, c.tables_dir));
     } else if (key == "token") {
       RUNNEL_TRY_STATUS(Read(path, v, key, c.token));
+    } else if (key == "public_url") {
+      RUNNEL_TRY_STATUS(Read(path, v, key, c.public_url));
+      RUNNEL_TRY_STATUS(CheckPublicUrl(c.public_url, "public_url in " + path));
     } else if (key == "retention_days") {
       RUNNEL_TRY_STATUS(Read(path, v, key, c.retention_days));
     } else if (key == "store") {
@@ -162,12 +166,36 @@ Status LoadConfigFile(const std::string& path, ServerConfig& c) {
   return Ok();
 }
 
+Status CheckPublicUrl(std::string& url, const std::string& where) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  auto parsed = boost::urls::parse_absolute_uri(url);
+  bool http = parsed && (parsed->scheme() == "http" || parsed->scheme() == "https") && parsed->has_authority() &&
+              !parsed->has_query() && !parsed->has_fragment();
+  if (!http) {
+    return Error("InvalidConfig", where + ": '" + url +
+                                      "' is not an http(s) URL; give the address services use to reach this "
+                                      "server, such as https://runnel.example.com or http://10.0.0.5:7070");
+  }
+  return Ok();
+}
+
+std::string PublicUrl(const ServerConfig& c) {
+  if (!c.public_url.empty()) return c.public_url;
+  // An unspecified listen address is not an address anyone can call: name the loopback one.
+  std::string host = c.host == "0.0.0.0" || c.host.empty() ? "127.0.0.1" : c.host == "::" ? "[::1]" : c.host;
+  return "http://" + host + ":" + std::to_string(c.port);
+}
+
 Status ApplyEnvironment(ServerConfig& c) {
   if (const char* v = std::getenv("RUNNEL_LISTEN"); v && *v) RUNNEL_TRY_STATUS(ParseListen(v, c));
   if (const char* v = std::getenv("RUNNEL_DATA"); v && *v) c.data_dir = v;
   if (const char* v = std::getenv("RUNNEL_FLOWS"); v && *v) c.flows_dir = v;
   if (const char* v = std::getenv("RUNNEL_TABLES"); v && *v) c.tables_dir = v;
   if (const char* v = std::getenv("RUNNEL_TOKEN"); v && *v) c.token = v;
+  if (const char* v = std::getenv("RUNNEL_PUBLIC_URL"); v && *v) {
+    c.public_url = v;
+    RUNNEL_TRY_STATUS(CheckPublicUrl(c.public_url, "RUNNEL_PUBLIC_URL"));
+  }
   if (const char* v = std::getenv("RUNNEL_THREADS"); v && *v) {
     int n = 0;
     std::string_view s(v);

@@ -24,6 +24,9 @@ struct ServerConfig {
   std::string flows_dir;           // deployed at start when set
   std::string tables_dir;          // table definitions applied at start when set
   std::string token;               // management API token; generated into data_dir when empty
+  // How services reach this server ("https://runnel.example.com"): the base of webhook actions'
+  // callback URLs. Empty: http://{listen address}.
+  std::string public_url;
   bool sync_full = false;          // store: flush to disk on every commit
   int retention_days = 30;
   bool skip_overlapping_ticks = true;  // schedules with concurrency 1: skip (true) or wait
@@ -42,6 +45,12 @@ Status LoadConfigFile(const std::string& path, ServerConfig& config);
 
 // Applies RUNNEL_LISTEN, RUNNEL_DATA, RUNNEL_FLOWS, RUNNEL_TABLES, RUNNEL_TOKEN, RUNNEL_THREADS.
 Status ApplyEnvironment(ServerConfig& config);
+
+// Checks a public_url setting (an http or https URL without query) and drops trailing slashes;
+// `where` names the setting in the error.
+Status CheckPublicUrl(std::string& url, const std::string& where);
+// The configured public_url, or http://{host}:{port} of the listen address.
+std::string PublicUrl(const ServerConfig& config);
 
 // "127.0.0.1:7070", ":7070" or "7070".
 Status ParseListen(std::string_view text, ServerConfig& config);

@@ -6,6 +6,7 @@
 #include "flow/definition_builder.h"
 #include "flow/loader.h"
 #include "json/lookup.h"
+#include "server/url_query.h"
 
 namespace runnel::server {
 namespace bj = boost::json;
@@ -75,6 +76,16 @@ const TriggerSettings* DeployedFlow::FindTrigger(std::string_view name) const {
   return nullptr;
 }
 
+std::string TriggerInvokeUrl(std::string_view base, const DeployedFlow& flow, const TriggerSettings& t,
+                             bool secondary) {
+  std::string sp = "/triggers/" + t.name + "/run";
+  std::string sig = (secondary ? flow.secondary : flow.primary)->Sign(SignedText(flow.name, t.name, sp, "1.0"));
+  std::string url(base);
+  url += "/api/" + flow.name + "/triggers/" + t.name + "/invoke";
+  for (const auto& s : t.relative_path) url += "/" + s;
+  return url + "?api-version=2022-05-01&sp=" + EncodeQueryValue(sp) + "&sv=1.0&sig=" + sig;
+}
+
 Status CheckFlowName(std::string_view name) {
   bool ok = !name.empty() && name.size() <= 80;
   for (char c : name) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.');
@@ -86,6 +97,14 @@ Status CheckFlowName(std::string_view name) {
     return Error("InvalidFlowName", "'data' is reserved for the table API (/api/data); choose another name");
   }
   return Ok();
+}
+
+void SignCallbackUrls(DeployedFlow& flow) {
+  for (TriggerSettings& t : flow.triggers) {
+    std::string text = SignedText(flow.name, t.name, CallbackSp(t.name), kCallbackSv);
+    t.callback_sig_primary = flow.primary->Sign(text);
+    t.callback_sig_secondary = flow.secondary->Sign(text);
+  }
 }
 
 std::variant<std::shared_ptr<const DeployedFlow>, DeployError> BuildDeployedFlow(const DeployInput& in,
@@ -139,6 +158,7 @@ std::variant<std::shared_ptr<const DeployedFlow>, DeployError> BuildDeployedFlow
   flow->secondary_key = in.secondary_key;
   flow->primary = std::make_shared<const UrlSigner>(in.primary_key);
   flow->secondary = std::make_shared<const UrlSigner>(in.secondary_key);
+  SignCallbackUrls(*flow);
   flow->created_micros = in.created_micros;
   flow->modified_micros = in.modified_micros;
   flow->deployed_micros = in.modified_micros;
@@ -157,6 +177,7 @@ std::shared_ptr<const DeployedFlow> WithState(const DeployedFlow& flow, bool ena
     copy->secondary_key = secondary;
     copy->secondary = std::make_shared<const UrlSigner>(secondary);
   }
+  SignCallbackUrls(*copy);
   copy->modified_micros = modified_micros;
   return copy;
 }

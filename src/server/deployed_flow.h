@@ -37,6 +37,10 @@ struct TriggerSettings {
   int max_waiting = 0;                        // maximumWaitingRuns
   std::string metric_started;                 // runnel_runs_started_total{flow,trigger}
   Metrics::SummaryKey metric_lag;             // runnel_trigger_lag_seconds{flow,trigger}
+  // The `sig` of the URL listCallbackUrl hands out (sp=/triggers/{name}/run, sv=1.0) with the
+  // primary and the secondary key, computed when the flow or its keys change: a request
+  // carrying that URL is checked by comparing, without an HMAC per request.
+  std::string callback_sig_primary, callback_sig_secondary;
 };
 
 struct DeployedFlow {
@@ -64,6 +68,11 @@ struct DeployedFlow {
   const char* kind() const { return stateless ? "Stateless" : "Stateful"; }
 };
 
+// The signed URL that fires trigger `t` (docs/http-api.md "Trigger endpoints"), with the
+// flow's primary or secondary key; `base` is "http://host:port", without a trailing slash.
+std::string TriggerInvokeUrl(std::string_view base, const DeployedFlow& flow, const TriggerSettings& t,
+                             bool secondary = false);
+
 struct DeployError {
   Error error;
   std::vector<flow::Diagnostic> diagnostics;
@@ -83,6 +92,9 @@ struct DeployInput {
 // flow). Fails with every diagnostic when the definition is invalid.
 std::variant<std::shared_ptr<const DeployedFlow>, DeployError> BuildDeployedFlow(const DeployInput& input,
                                                                                  const flow::BuildOptions& options);
+
+// Fills each trigger's callback_sig_* from the flow's keys.
+void SignCallbackUrls(DeployedFlow& flow);
 
 // The same flow with other keys or enabled state (no rebuild).
 std::shared_ptr<const DeployedFlow> WithState(const DeployedFlow& flow, bool enabled, const std::string& primary,

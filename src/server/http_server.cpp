@@ -409,6 +409,12 @@ HttpServer::HttpServer(std::vector<IoThread*> threads, HttpLimits limits, Reques
 HttpServer::~HttpServer() = default;
 
 Status HttpServer::Listen(const std::string& host, uint16_t port) {
+  RUNNEL_TRY_STATUS(Bind(host, port));
+  StartAccepting();
+  return Ok();
+}
+
+Status HttpServer::Bind(const std::string& host, uint16_t port) {
   boost::system::error_code ec;
   auto address = asio::ip::make_address(host, ec);
   if (ec) return Error("InvalidListenAddress", "'" + host + "' is not an IP address (use e.g. 127.0.0.1 or 0.0.0.0)");
@@ -431,6 +437,10 @@ Status HttpServer::Listen(const std::string& host, uint16_t port) {
     port = a.local_endpoint().port();  // the other threads bind the port the first one got
     impl_->port = port;
   }
+  return Ok();
+}
+
+void HttpServer::StartAccepting() {
   for (auto& ts : impl_->threads) {
     ThreadState* state = ts.get();
     asio::post(state->thread->context(), [this, state] {
@@ -439,7 +449,6 @@ Status HttpServer::Listen(const std::string& host, uint16_t port) {
       impl_->Sweep(*state);
     });
   }
-  return Ok();
 }
 
 uint16_t HttpServer::port() const { return impl_->port; }

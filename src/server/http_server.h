@@ -36,6 +36,10 @@ class HttpServer {
 
   // Binds host:port (port 0 picks a free one) on every thread and starts accepting.
   Status Listen(const std::string& host, uint16_t port);
+  // Listen in two steps: Bind fixes the port (so URLs naming it can be made before requests
+  // are served — connections wait in the backlog), StartAccepting then serves them.
+  Status Bind(const std::string& host, uint16_t port);
+  void StartAccepting();
   uint16_t port() const;
   // Stops accepting new connections; open ones finish their current exchange.
   void StopAccepting();

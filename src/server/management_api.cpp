@@ -118,6 +118,7 @@ void ManagementApi::Flows(HttpRequest&& req, const std::vector<std::string>& seg
                       if (!st) return r->Send(StoreFailure(st.error()));
                       cx_.flows.Remove(name);
                       cx_.schedules.Refresh(name, nullptr);
+                      cx_.webhooks.Refresh(name, nullptr);
                       HttpResponse ok = HttpResponse::Json(204, "");
                       ok.content_type.clear();
                       r->Send(std::move(ok));
@@ -230,6 +231,7 @@ void ManagementApi::Deploy(std::string name, std::string document, std::string k
                     }
                     cx_.flows.Put(flow);
                     cx_.schedules.Refresh(flow->name, flow);
+                    cx_.webhooks.Refresh(flow->name, flow);
                     done(JsonAnswer(created ? 201 : 200, FlowJson(*flow, false)));
                   });
 }
@@ -244,6 +246,7 @@ void ManagementApi::SetEnabled(const std::string& name, bool enabled, std::share
                     auto updated = WithState(*flow, enabled, flow->primary_key, flow->secondary_key, now);
                     cx_.flows.Put(updated);
                     cx_.schedules.Refresh(name, updated);
+                    cx_.webhooks.Refresh(name, updated);
                     r->Send(JsonAnswer(200, FlowJson(*updated, false)));
                   });
 }
@@ -265,7 +268,10 @@ void ManagementApi::RegenerateKey(const std::string& name, const std::string& bo
                     if (!st) return r->Send(StoreFailure(st.error()));
                     auto current = cx_.flows.Find(name);
                     if (!current) return r->Send(HttpResponse::Error(404, "FlowNotFound", "no flow named '" + name + "'"));
-                    cx_.flows.Put(WithState(*current, current->enabled, primary, second, now));
+                    auto updated = WithState(*current, current->enabled, primary, second, now);
+                    cx_.flows.Put(updated);
+                    // A webhook trigger's URL is signed with the primary key: subscribe the new one.
+                    cx_.webhooks.Refresh(name, updated);
                     r->Send(JsonAnswer(200, bj::object{{"keyType", secondary ? "Secondary" : "Primary"},
                                                        {"regenerated", true}}));
                   });
@@ -275,19 +281,21 @@ void ManagementApi::CallbackUrl(const HttpRequest& req, const std::string& name,
                                 std::shared_ptr<Responder> r) {
   auto flow = cx_.flows.Find(name);
   const TriggerSettings* t = flow ? flow->FindTrigger(trigger_name) : nullptr;
-  if (!t || t->type != flow::TriggerType::kRequest) {
-    return r->Send(HttpResponse::Error(404, "TriggerNotFound", "the flow has no Request trigger named '" + trigger_name + "'"));
+  if (!t || (t->type != flow::TriggerType::kRequest && t->type != flow::TriggerType::kHttpWebhook)) {
+    return r->Send(HttpResponse::Error(404, "TriggerNotFound",
+                                       "the flow has no Request or HttpWebhook trigger named '" + trigger_name + "'"));
   }
   auto query = ParseQuery(req.query);
   const std::string* key_type = query ? FindParam(query.value(), "keyType") : nullptr;
   bool secondary = key_type && json::EqualsIgnoreCase(*key_type, "Secondary");
   std::string sp = "/triggers/" + t->name + "/run";
-  std::string sig = (secondary ? flow->secondary : flow->primary)->Sign(SignedText(flow->name, t->name, sp, "1.0"));
   const std::string* host = req.Header("Host");
-  std::string base_path = "http://" + (host ? *host : cx_.default_host) + "/api/" + flow->name + "/triggers/" + t->name + "/invoke";
+  std::string base = "http://" + (host ? *host : cx_.default_host);
+  std::string url = TriggerInvokeUrl(base, *flow, *t, secondary);
+  std::string base_path = base + "/api/" + flow->name + "/triggers/" + t->name + "/invoke";
   std::string relative;
   for (const auto& s : t->relative_path) relative += "/" + s;
-  std::string url = base_path + relative + "?api-version=2022-05-01&sp=" + EncodeQueryValue(sp) + "&sv=1.0&sig=" + sig;
+  std::string sig = url.substr(url.rfind("&sig=") + 5);
   bj::object o{{"value", url},
                {"method", t->method.empty() ? "POST" : t->method},
                {"basePath", base_path},

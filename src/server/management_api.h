@@ -15,6 +15,7 @@
 #include "server/http_types.h"
 #include "server/run_manager.h"
 #include "server/schedule_runner.h"
+#include "server/webhook_triggers.h"
 #include "store/store.h"
 
 namespace runnel::server {
@@ -23,6 +24,7 @@ struct ManagementContext {
   FlowRegistry& flows;
   RunManager& runs;
   ScheduleRunner& schedules;
+  WebhookTriggers& webhooks;
   store::Store& store;
   const Clock& clock;
   ManualClock* manual_clock;  // null unless testing.manual_clock

@@ -40,7 +40,7 @@ const std::string& OpenApiDocument() {
     "/management/flows/{flow}/disable": {"post": {"summary": "Disable", "responses": {"200": {"description": "The flow"}}}},
     "/management/flows/{flow}/versions": {"get": {"summary": "List versions", "responses": {"200": {"description": "Versions"}}}},
     "/management/flows/{flow}/versions/{version}": {"get": {"summary": "One version with its definition", "responses": {"200": {"description": "The version"}, "404": {"$ref": "#/components/responses/Error"}}}},
-    "/management/flows/{flow}/triggers/{trigger}/listCallbackUrl": {"post": {"summary": "The signed URL of a Request trigger",
+    "/management/flows/{flow}/triggers/{trigger}/listCallbackUrl": {"post": {"summary": "The signed URL of a Request or HttpWebhook trigger",
       "parameters": [{"name": "keyType", "in": "query", "schema": {"type": "string", "enum": ["Primary", "Secondary"]}}],
       "responses": {"200": {"description": "{value, method, basePath, queries, relativePath}"}, "404": {"$ref": "#/components/responses/Error"}}}},
     "/management/flows/{flow}/regenerateAccessKey": {"post": {"summary": "Replace a signing key; URLs signed with the old key stop working",

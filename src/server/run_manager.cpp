@@ -673,6 +673,11 @@ bool RunManager::LiveStatus(const std::string& run_id, std::function<void(std::o
   return true;
 }
 
+bool RunManager::InFlight(const std::string& run_id) {
+  std::lock_guard lock(mu_);
+  return active_.contains(run_id);
+}
+
 bool RunManager::Cancel(const std::string& run_id) {
   std::shared_ptr<Active> a;
   {

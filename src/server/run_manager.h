@@ -80,6 +80,8 @@ class RunManager {
   bool LiveStatus(const std::string& run_id, std::function<void(std::optional<boost::json::value>)> done);
   // Cancels an in-flight run. False when no such run is in flight here.
   bool Cancel(const std::string& run_id);
+  // Whether the run is in flight here (started or queued, not finished).
+  bool InFlight(const std::string& run_id);
   // Server-Sent Events of a run's progress; false when no such run is in flight.
   bool Subscribe(const std::string& run_id, std::shared_ptr<Responder> responder);
 

@@ -11,6 +11,8 @@
 
 #include "connectors/http/curl_http_client.h"
 #include "connectors/http/http_action.h"
+#include "connectors/http/http_webhook_action.h"
+#include "connectors/http/oauth_token.h"
 #include "connectors/tables/dataverse_actions.h"
 #include "engine/actions/workflow.h"
 #include "engine/child_flows.h"
@@ -22,6 +24,8 @@
 #include "server/table_api.h"
 #include "server/trigger_endpoint.h"
 #include "server/url_query.h"
+#include "server/webhook_callbacks.h"
+#include "server/webhook_triggers.h"
 #include "store/sqlite_store.h"
 
 namespace runnel::server {
@@ -88,6 +92,8 @@ struct Server::Impl {
   std::unique_ptr<engine::HandlerRegistry> handlers;
   std::unique_ptr<RunManager> runs;
   std::unique_ptr<ScheduleRunner> schedules;
+  std::shared_ptr<WebhookCallbackRegistry> webhook_callbacks;
+  std::unique_ptr<WebhookTriggers> webhook_triggers;
   std::unique_ptr<TriggerEndpoint> triggers;
   std::unique_ptr<ManagementApi> management;
   std::unique_ptr<tables::TableStore> tables;
@@ -240,12 +246,27 @@ Status Server::Start() {
     m.thread_ptrs.push_back(m.threads.back().get());
   }
   m.metrics = std::make_unique<Metrics>(static_cast<size_t>(n));
+  // Bound first, so the URLs the server hands out (webhook callbacks of resumed runs, the table
+  // connector's) carry the real port even when port 0 asked for any; served once all is loaded.
+  m.http = std::make_unique<HttpServer>(m.thread_ptrs, c.http, [&m](HttpRequest&& req, std::shared_ptr<Responder> r,
+                                                                      IoThread& thread) {
+    m.Route(std::move(req), std::move(r), thread);
+  });
+  m.metrics->AddGauge("runnel_http_open_connections",
+                      [http = m.http.get()] { return static_cast<double>(http->open_connections()); });
+  RUNNEL_TRY_STATUS(m.http->Bind(c.host, c.port));
+  c.port = m.http->port();
   m.handlers = std::make_unique<engine::HandlerRegistry>();
   engine::RegisterBuiltinHandlers(*m.handlers);
   m.handlers->Register(flow::ActionType::kWorkflow,
                        std::make_shared<engine::WorkflowHandler>(*m.handlers, std::make_shared<DeployedChildFlows>(m.flows)));
   auto http_client = std::make_shared<connectors::CurlHttpClient>();
-  connectors::RegisterHttpHandlers(*m.handlers, http_client);
+  connectors::HttpActionOptions http_options;
+  http_options.token_cache = std::make_shared<connectors::OAuthTokenCache>();  // one for every Http-like action
+  connectors::RegisterHttpHandlers(*m.handlers, http_client, http_options);
+  m.webhook_callbacks = std::make_shared<WebhookCallbackRegistry>(m.flows, PublicUrl(c));
+  m.handlers->Register(flow::ActionType::kHttpWebhook, std::make_shared<connectors::HttpWebhookActionHandler>(
+                                                           http_client, m.webhook_callbacks, http_options));
   fs::path key_file = fs::path(c.data_dir) / "journal.key";
   auto seal = JournalSeal::LoadOrCreate(key_file.string());
   if (!seal && seal.error().code == "CannotWriteJournalKey") {
@@ -259,8 +280,9 @@ Status Server::Start() {
                                         std::make_shared<const JournalSeal>(std::move(seal).value()));
   m.schedules = std::make_unique<ScheduleRunner>(*m.store, *m.runs, *m.metrics, m.thread_ptrs, c.skip_overlapping_ticks,
                                                  http_client);
-  m.triggers = std::make_unique<TriggerEndpoint>(m.flows, *m.runs, *m.store, *m.metrics);
-  ManagementContext cx{m.flows, *m.runs, *m.schedules, *m.store, *m.clock, m.manual_clock.get(), m.thread_ptrs, m.token,
+  m.triggers = std::make_unique<TriggerEndpoint>(m.flows, *m.runs, *m.store, *m.metrics, *m.webhook_callbacks);
+  m.webhook_triggers = std::make_unique<WebhookTriggers>(*m.store, http_client, PublicUrl(c), *m.clock);
+  ManagementContext cx{m.flows, *m.runs, *m.schedules, *m.webhook_triggers, *m.store, *m.clock, m.manual_clock.get(), m.thread_ptrs, m.token,
                        c.host + ":" + std::to_string(c.port)};
   m.management = std::make_unique<ManagementApi>(std::move(cx));
   m.tables = std::make_unique<tables::TableStore>(*m.store, *m.clock, c.tables);
@@ -286,7 +308,10 @@ Status Server::Start() {
   // The stored flows' schedules, then the flows directory: a deploy arms its own flow's, so no
   // flow is armed twice (two schedules of one flow would both fire its first tick, and the
   // loser would record that tick as Skipped for overlapping the winner's run).
-  for (const auto& f : m.flows.All()) m.schedules->Refresh(f->name, f);
+  for (const auto& f : m.flows.All()) {
+    m.schedules->Refresh(f->name, f);
+    m.webhook_triggers->Refresh(f->name, f);  // subscribes only what is not in place yet
+  }
   RUNNEL_TRY_STATUS(m.table_api->DeployDirectory(c.tables_dir));
   RUNNEL_TRY_STATUS(m.DeployDirectory());
   // After the resume: a change whose run was started before a crash is claimed, not restarted.
@@ -294,13 +319,7 @@ Status Server::Start() {
 
   m.ScheduleRetention();
 
-  m.http = std::make_unique<HttpServer>(m.thread_ptrs, c.http, [&m](HttpRequest&& req, std::shared_ptr<Responder> r,
-                                                                      IoThread& thread) {
-    m.Route(std::move(req), std::move(r), thread);
-  });
-  m.metrics->AddGauge("runnel_http_open_connections",
-                      [http = m.http.get()] { return static_cast<double>(http->open_connections()); });
-  RUNNEL_TRY_STATUS(m.http->Listen(c.host, c.port));
+  m.http->StartAccepting();
   m.started = true;
   std::fprintf(stderr, "runnel: listening on http://%s:%u (%d threads, data in %s)\n", c.host.c_str(),
                static_cast<unsigned>(m.http->port()), n, c.data_dir.c_str());
@@ -339,6 +358,7 @@ void Server::Stop(int grace_seconds) {
   m.http->CloseAll();
   for (auto& t : m.threads) t->Stop();
   m.runs->AbandonInFlight();
+  m.webhook_triggers->Stop();
   m.store->Close();
 }
 

@@ -46,6 +46,37 @@ void Fail(Responder& r, int status, std::string_view code, std::string_view mess
   r.Send(HttpResponse::Error(status, code, message));
 }
 
+// A webhook callback's answer, sent once: 200 when the action's record is durable, 404 when the
+// action stopped waiting meanwhile — or 503 if the server lets go of the callback unanswered
+// (it is stopping), so the caller knows to call again.
+class CallbackAnswer {
+ public:
+  explicit CallbackAnswer(std::shared_ptr<Responder> responder) : responder_(std::move(responder)) {}
+  CallbackAnswer(const CallbackAnswer&) = delete;
+  CallbackAnswer& operator=(const CallbackAnswer&) = delete;
+  ~CallbackAnswer() {
+    if (responder_) {
+      responder_->Send(HttpResponse::Error(503, "ServiceUnavailable",
+                                           "the server stopped before recording this callback; call again"));
+    }
+  }
+
+  void Send(int status) {
+    if (!responder_) return;
+    if (status == 200) {
+      HttpResponse r = HttpResponse::Json(200, "");
+      r.content_type.clear();
+      responder_->Send(std::move(r));
+    } else {
+      responder_->Send(HttpResponse::Error(status, "NoActionWaiting", "the action no longer waits for this callback"));
+    }
+    responder_.reset();
+  }
+
+ private:
+  std::shared_ptr<Responder> responder_;
+};
+
 }  // namespace
 
 void TriggerEndpoint::Handle(HttpRequest&& req, const std::vector<std::string_view>& seg,
@@ -55,6 +86,9 @@ void TriggerEndpoint::Handle(HttpRequest&& req, const std::vector<std::string_vi
     return Invoke(std::move(req), seg, std::move(responder), thread);
   }
   if (seg.size() == 3 && json::EqualsIgnoreCase(seg[1], "runs")) return Poll(std::move(req), seg, std::move(responder));
+  if (seg.size() == 5 && json::EqualsIgnoreCase(seg[1], "runs") && json::EqualsIgnoreCase(seg[3], "callbacks")) {
+    return Callback(std::move(req), seg, std::move(responder));
+  }
   Fail(*responder, 404, "NotFound", "no such endpoint: trigger URLs look like /api/{flow}/triggers/{trigger}/invoke");
 }
 
@@ -65,9 +99,10 @@ void TriggerEndpoint::Invoke(HttpRequest&& req, const std::vector<std::string_vi
   auto flow = flow_name ? flows_.Find(flow_name.value()) : nullptr;
   if (!flow) return Fail(*responder, 404, "FlowNotFound", "no flow named '" + (flow_name ? flow_name.value() : "") + "'");
   const TriggerSettings* trigger = trigger_name ? flow->FindTrigger(trigger_name.value()) : nullptr;
-  if (!trigger || trigger->type != flow::TriggerType::kRequest) {
+  // An HttpWebhook trigger's URL is the same kind of URL, handed to its service (webhook_triggers.h).
+  if (!trigger || (trigger->type != flow::TriggerType::kRequest && trigger->type != flow::TriggerType::kHttpWebhook)) {
     return Fail(*responder, 404, "TriggerNotFound",
-                "the flow '" + flow->name + "' has no Request trigger named '" +
+                "the flow '" + flow->name + "' has no Request or HttpWebhook trigger named '" +
                     (trigger_name ? trigger_name.value() : "") + "'");
   }
   auto query = ParseQuery(req.query);
@@ -75,9 +110,12 @@ void TriggerEndpoint::Invoke(HttpRequest&& req, const std::vector<std::string_vi
   const std::string* sp = FindParam(query.value(), "sp");
   const std::string* sv = FindParam(query.value(), "sv");
   const std::string* sig = FindParam(query.value(), "sig");
-  std::string expected_sp = "/triggers/" + trigger->name + "/run";
+  std::string expected_sp = CallbackSp(trigger->name);
   bool signed_ok = sp && sv && sig && json::EqualsIgnoreCase(*sp, expected_sp);
-  if (signed_ok) {
+  if (signed_ok && *sp == expected_sp && *sv == kCallbackSv) {
+    // The URL listCallbackUrl handed out: its signature was computed when the flow was deployed.
+    signed_ok = SameSignature(*sig, trigger->callback_sig_primary) || SameSignature(*sig, trigger->callback_sig_secondary);
+  } else if (signed_ok) {
     std::string text = SignedText(flow->name, trigger->name, *sp, *sv);
     signed_ok = flow->primary->Verify(text, *sig) || flow->secondary->Verify(text, *sig);
   }
@@ -131,7 +169,7 @@ void TriggerEndpoint::Invoke(HttpRequest&& req, const std::vector<std::string_vi
       return Fail(*responder, 400, "InvalidRequestContent", message);
     }
   }
-  bj::object headers;
+  bj::object headers(req.headers.size());
   for (const auto& [k, v] : req.headers) {
     // Authorization stays out of the run history unless the trigger asks for it (§3.7).
     if (json::EqualsIgnoreCase(k, "Authorization") &&
@@ -146,7 +184,7 @@ void TriggerEndpoint::Invoke(HttpRequest&& req, const std::vector<std::string_vi
       queries[k] = v;
     }
   }
-  bj::object outputs{{"headers", std::move(headers)}, {"body", std::move(body.value())}};
+  bj::object outputs({{"headers", std::move(headers)}, {"body", std::move(body.value())}}, /*min_capacity=*/4);
   if (!queries.empty()) outputs["queries"] = std::move(queries);
   if (!path_params.empty()) outputs["relativePathParameters"] = std::move(path_params);
 
@@ -178,6 +216,54 @@ void TriggerEndpoint::Poll(HttpRequest&& req, const std::vector<std::string_view
     return Fail(*responder, 401, "Unauthorized", "the status URL is not signed with a valid key");
   }
   runs_.Poll(flow->name, run_id.value(), std::move(responder));
+}
+
+void TriggerEndpoint::Callback(HttpRequest&& req, const std::vector<std::string_view>& seg,
+                               std::shared_ptr<Responder> responder) {
+  auto flow_name = DecodeSegment(seg[0]);
+  auto run_id = DecodeSegment(seg[2]);
+  auto key = DecodeSegment(seg[4]);
+  auto flow = flow_name ? flows_.Find(flow_name.value()) : nullptr;
+  if (!flow || !run_id || !key) return Fail(*responder, 404, "FlowNotFound", "no such flow");
+  auto query = ParseQuery(req.query);
+  const std::string* sig = query ? FindParam(query.value(), "sig") : nullptr;
+  std::string text = WebhookCallbackRegistry::SignedText(flow->name, run_id.value(), key.value());
+  if (!sig || !(flow->primary->Verify(text, *sig) || flow->secondary->Verify(text, *sig))) {
+    return Fail(*responder, 401, "Unauthorized", "the callback URL is not signed with a valid key");
+  }
+  if (req.method != "POST") {
+    HttpResponse r = HttpResponse::Error(405, "MethodNotAllowed", "webhook callbacks are POST requests");
+    r.headers.emplace_back("Allow", "POST");
+    return responder->Send(std::move(r));
+  }
+  auto body = BodyValue(req);
+  if (!body) return Fail(*responder, 400, body.error().code, body.error().message);
+  bj::object headers;
+  for (const auto& [k, v] : req.headers) {
+    if (!json::EqualsIgnoreCase(k, "Authorization")) headers[k] = v;  // as for triggers (§3.7)
+  }
+  bj::object outputs{{"headers", std::move(headers)}, {"body", std::move(body.value())}};
+  bj::object queries;
+  for (const auto& [k, v] : query.value()) {
+    if (!json::EqualsIgnoreCase(k, "sig") && !json::EqualsIgnoreCase(k, "sv")) queries[k] = v;
+  }
+  if (!queries.empty()) outputs["queries"] = std::move(queries);
+
+  connectors::WebhookCallback callback;
+  callback.outputs = std::move(outputs);
+  callback.answer = [answer = std::make_shared<CallbackAnswer>(responder)](int status) { answer->Send(status); };
+  if (callbacks_.Deliver(run_id.value(), key.value(), callback)) return;
+  if (runs_.InFlight(run_id.value())) {
+    // A run resumed after a restart waits again once its action runs again: moments, usually.
+    HttpResponse r = HttpResponse::Error(503, "ActionNotWaiting",
+                                         "the action '" + key.value() + "' of run " + run_id.value() +
+                                             " is not waiting for its callback yet; call again");
+    r.headers.emplace_back("Retry-After", "1");
+    return responder->Send(std::move(r));
+  }
+  Fail(*responder, 404, "NoActionWaiting",
+       "no action waits for this callback: the run " + run_id.value() +
+           " has finished, was cancelled, or the action already received its callback");
 }
 
 void TriggerEndpoint::RecordSkip(const DeployedFlow& flow, const std::string& trigger, const std::string& reason,

@@ -113,7 +113,18 @@ CREATE TABLE trigger_cursors (
   PRIMARY KEY (flow, trigger)) WITHOUT ROWID;
 )sql";
 
-constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4};
+// HttpWebhook triggers' standing subscriptions: what to send to end each one.
+constexpr const char* kVersion5 = R"sql(
+CREATE TABLE webhook_subscriptions (
+  flow TEXT NOT NULL COLLATE NOCASE,
+  trigger TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  url TEXT NOT NULL,
+  unsubscribe TEXT NOT NULL,
+  PRIMARY KEY (flow, trigger)) WITHOUT ROWID;
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
 
 }  // namespace
 

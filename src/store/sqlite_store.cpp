@@ -134,6 +134,17 @@ class SqliteTransaction final : public Transaction {
     return s->Bind(1, flow).Bind(2, trigger).Bind(3, version).Bind(4, cursor).Run();
   }
 
+  Status PutWebhookSubscription(const WebhookSubscription& w) override {
+    RUNNEL_TRY(s, db_.Prepare("INSERT OR REPLACE INTO webhook_subscriptions (flow, trigger, version, url, unsubscribe) "
+                              "VALUES (?, ?, ?, ?, ?)"));
+    return s->Bind(1, w.flow).Bind(2, w.trigger).Bind(3, w.version).Bind(4, w.url).Bind(5, w.unsubscribe).Run();
+  }
+
+  Status DeleteWebhookSubscription(const std::string& flow, const std::string& trigger) override {
+    RUNNEL_TRY(s, db_.Prepare("DELETE FROM webhook_subscriptions WHERE flow = ? AND trigger = ?"));
+    return s->Bind(1, flow).Bind(2, trigger).Run();
+  }
+
   Result<int64_t> DeleteHistoryBefore(int64_t micros) override {
     RUNNEL_TRY(s, db_.Prepare("DELETE FROM runs WHERE end != 0 AND end < ?"));
     RUNNEL_TRY_STATUS(s->Bind(1, micros).Run());
@@ -311,6 +322,19 @@ class SqliteReadView final : public ReadView {
     return row ? s->Text(0) : std::string();
   }
 
+  Result<std::vector<WebhookSubscription>> ListWebhookSubscriptions(const std::string& flow) override {
+    RUNNEL_TRY(s, db_.Prepare("SELECT flow, trigger, version, url, unsubscribe FROM webhook_subscriptions "
+                              "WHERE flow = ? ORDER BY trigger"));
+    s->Bind(1, flow);
+    std::vector<WebhookSubscription> out;
+    while (true) {
+      RUNNEL_TRY(row, s->Step());
+      if (!row) break;
+      out.push_back({s->Text(0), s->Text(1), s->Int(2), s->Text(3), s->Text(4)});
+    }
+    return out;
+  }
+
   Sql& sql() override { return sql_; }
 
   Result<std::vector<TableDefinitionRecord>> ListTableDefinitions() override {
@@ -424,6 +448,7 @@ class ClosedReadView final : public ReadView {
   Result<std::vector<TriggerEvent>> ListTriggerEvents(const std::string&, int) override { return Closed(); }
   Result<int64_t> LastTick(const std::string&, const std::string&) override { return Closed(); }
   Result<std::string> GetTriggerCursor(const std::string&, const std::string&, int64_t) override { return Closed(); }
+  Result<std::vector<WebhookSubscription>> ListWebhookSubscriptions(const std::string&) override { return Closed(); }
   Sql& sql() override { return sql_; }
   Result<std::vector<TableDefinitionRecord>> ListTableDefinitions() override { return Closed(); }
   Result<std::vector<ChangeRecord>> ReadChanges(int64_t, int, const std::string&) override { return Closed(); }

@@ -88,6 +88,17 @@ struct TriggerEvent {
   std::string run_id;
 };
 
+// An HttpWebhook trigger's standing subscription: the flow version and callback URL it was made
+// for, and the unsubscribe request (evaluated when subscribing, JSON; "" when the trigger has
+// none) that ends it.
+struct WebhookSubscription {
+  std::string flow;
+  std::string trigger;
+  int64_t version = 0;
+  std::string url;
+  std::string unsubscribe;
+};
+
 // One committed write to a row of a user table (tables/change_feed.h gives it its typed form).
 // Written in the same transaction as the row, so a row change and its record commit together.
 // `seq` orders every change of the store; it is also the row's `versionnumber` after the write.
@@ -145,6 +156,9 @@ class Transaction {
   // The Http polling trigger's cursor for flow version `version` (replacing any other's).
   virtual Status SetTriggerCursor(const std::string& flow, const std::string& trigger, int64_t version,
                                   const std::string& cursor) = 0;
+  // HttpWebhook triggers (kept when the flow is deleted: they are what unsubscribes it).
+  virtual Status PutWebhookSubscription(const WebhookSubscription& subscription) = 0;
+  virtual Status DeleteWebhookSubscription(const std::string& flow, const std::string& trigger) = 0;
   // Retention: runs that ended before `micros` (their journals, ticks and trigger events too).
   virtual Result<int64_t> DeleteHistoryBefore(int64_t micros) = 0;
 
@@ -178,6 +192,8 @@ class ReadView {
   // The cursor SetTriggerCursor saved for this flow version, or "" (none, or another version's).
   virtual Result<std::string> GetTriggerCursor(const std::string& flow, const std::string& trigger,
                                                int64_t version) = 0;
+  // The standing HttpWebhook subscriptions of `flow`.
+  virtual Result<std::vector<WebhookSubscription>> ListWebhookSubscriptions(const std::string& flow) = 0;
 
   // Tables (tables/).
   virtual Sql& sql() = 0;

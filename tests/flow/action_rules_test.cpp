@@ -43,6 +43,52 @@ TEST(IfRule, ExpressionIsRequiredAndItsObjectFormIsChecked) {
     EXPECT_EQ(d.pointer.find("/actions/Good"), std::string::npos) << d.message;
 }
 
+TEST(HttpWebhookRule, SubscribeIsARequestAndUnsubscribeMayNameItsAddressUrl) {
+  auto built = BuildActions(R"j({
+    "No_subscribe": {"type": "HttpWebhook", "inputs": {"unsubscribe": {"method": "POST", "uri": "http://x"}}},
+    "Not_object": {"type": "HttpWebhook", "inputs": {"subscribe": 5}},
+    "No_uri": {"type": "HttpWebhook", "inputs": {"subscribe": {"method": "POST"}}},
+    "Url_in_subscribe": {"type": "HttpWebhook", "inputs": {"subscribe": {"method": "POST", "url": "http://x"}}},
+    "Good": {"type": "HttpWebhook", "inputs": {
+      "subscribe": {"method": "POST", "uri": "http://x", "body": {"cb": "@{listCallbackUrl()}"}},
+      "unsubscribe": {"method": "POST", "url": "http://x/off"}}},
+    "Computed": {"type": "HttpWebhook", "inputs": {"subscribe": "@triggerBody()"}},
+    "Half_unsubscribe": {"type": "HttpWebhook", "inputs": {"subscribe": {"method": "GET", "uri": "http://x"},
+                                                           "unsubscribe": {"body": "unsub"}}}})j");
+  EXPECT_NE(built.Find(errc::kMissingProperty, "/actions/No_subscribe/inputs"), nullptr) << built.Dump();
+  EXPECT_NE(built.Find(errc::kInvalidProperty, "/actions/Not_object/inputs/subscribe"), nullptr);
+  const Diagnostic* uri = built.Find(errc::kMissingProperty, "/actions/No_uri/inputs/subscribe");
+  ASSERT_NE(uri, nullptr);
+  EXPECT_NE(uri->message.find("inputs.subscribe uri"), std::string::npos) << uri->message;
+  EXPECT_NE(built.Find(errc::kMissingProperty, "/actions/Url_in_subscribe/inputs/subscribe"), nullptr);
+  const Diagnostic* half = built.Find(errc::kMissingProperty, "/actions/Half_unsubscribe/inputs/unsubscribe");
+  ASSERT_NE(half, nullptr);
+  EXPECT_EQ(half->severity, Diagnostic::Severity::kWarning);
+  EXPECT_NE(half->message.find("nothing is sent"), std::string::npos) << half->message;
+  for (const Diagnostic& d : built.diagnostics) {
+    EXPECT_EQ(d.pointer.find("/actions/Good"), std::string::npos) << d.message;
+    EXPECT_EQ(d.pointer.find("/actions/Computed"), std::string::npos) << d.message;
+  }
+}
+
+TEST(HttpRule, PaginationNeedsAnItemCountInRange) {
+  auto built = BuildActions(R"j({
+    "Zero": {"type": "Http", "inputs": {"method": "GET", "uri": "http://x"},
+             "runtimeConfiguration": {"paginationPolicy": {"minimumItemCount": 0}}},
+    "Missing": {"type": "Http", "inputs": {"method": "GET", "uri": "http://x"},
+                "runtimeConfiguration": {"paginationPolicy": {}}},
+    "Huge": {"type": "Http", "inputs": {"method": "GET", "uri": "http://x"},
+             "runtimeConfiguration": {"paginationPolicy": {"minimumItemCount": 100001}}},
+    "Good": {"type": "Http", "inputs": {"method": "GET", "uri": "http://x"},
+             "runtimeConfiguration": {"paginationPolicy": {"minimumItemCount": 5000}}}})j");
+  EXPECT_NE(built.Find(errc::kInvalidProperty, "/actions/Zero/runtimeConfiguration/paginationPolicy/minimumItemCount"),
+            nullptr) << built.Dump();
+  EXPECT_NE(built.Find(errc::kInvalidProperty, "/actions/Missing/runtimeConfiguration/paginationPolicy"), nullptr);
+  EXPECT_NE(built.Find(errc::kInvalidProperty, "/actions/Huge/runtimeConfiguration/paginationPolicy/minimumItemCount"),
+            nullptr);
+  for (const Diagnostic& d : built.diagnostics) EXPECT_EQ(d.pointer.find("/actions/Good"), std::string::npos) << d.message;
+}
+
 TEST(IfRule, YamlObjectForm) {
   auto built = BuildText(
       "triggers: {manual: {type: Request, kind: Http}}\n"

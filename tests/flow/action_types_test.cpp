@@ -26,7 +26,8 @@ TEST(ActionTypes, ConnectorsAreExecutableOtherKnownTypesAreNot) {
   EXPECT_TRUE(FindActionType("ApiConnection")->executable);
   EXPECT_TRUE(FindActionType("OpenApiConnectionWebhook")->executable);
   EXPECT_TRUE(FindActionType("Expression")->executable);
-  for (std::string_view name : {"HttpWebhook", "Function", "JavaScriptCode", "ServiceProvider"}) {
+  EXPECT_TRUE(FindActionType("httpwebhook")->executable);
+  for (std::string_view name : {"Function", "JavaScriptCode", "ServiceProvider"}) {
     EXPECT_FALSE(FindActionType(name)->executable) << name;
   }
   auto agent = FindActionType("AgentHandOff");  // the corpus spelling

@@ -31,9 +31,6 @@ struct KnownInvalid {
   const char* why;
 };
 const KnownInvalid kKnownInvalid[] = {
-    {"scoreunder-illogicapps/TestWorkflows__Stateful1.json",
-     {"UnsupportedActionType"},
-     "the HttpWebhook action is not executable yet"},
     {"azure-logicappsux/mocks__AllScopeNodes.json",
      {"UninitializedVariable"},
      "designer fixture: changes 'var1', which it never initializes"},

@@ -173,6 +173,34 @@ TEST_F(SqliteStoreTest, ATriggerCursorBelongsToOneFlowVersion) {
   EXPECT_EQ(cursor(2), "");
 }
 
+// A webhook subscription outlives a restart and its flow's deletion (it is what unsubscribes).
+TEST_F(SqliteStoreTest, WebhookSubscriptionsOutliveTheirFlow) {
+  Store* s = &Open();
+  ASSERT_TRUE(s->WriteAndWait([](Transaction& tx) { return tx.PutFlowVersion(Flow("hooks", 1, "{}")); }));
+  auto list = [&] {
+    return s->ReadAndWait<Result<std::vector<WebhookSubscription>>>([](ReadView& v) {
+              return v.ListWebhookSubscriptions("HOOKS");
+            }).value();
+  };
+  EXPECT_TRUE(list().empty());
+  ASSERT_TRUE(s->WriteAndWait([](Transaction& tx) {
+    return tx.PutWebhookSubscription({"hooks", "events", 1, "http://r/api/hooks/x", R"({"method":"DELETE"})"});
+  }));
+  ASSERT_TRUE(s->WriteAndWait([](Transaction& tx) { return tx.PutWebhookSubscription({"hooks", "other", 1, "u", ""}); }));
+  store_.reset();
+  s = &Open();
+  ASSERT_TRUE(s->WriteAndWait([](Transaction& tx) { return tx.DeleteFlow("hooks"); }));
+  auto rows = list();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].trigger, "events");
+  EXPECT_EQ(rows[0].version, 1);
+  EXPECT_EQ(rows[0].url, "http://r/api/hooks/x");
+  EXPECT_EQ(rows[0].unsubscribe, R"({"method":"DELETE"})");
+  ASSERT_TRUE(s->WriteAndWait([](Transaction& tx) { return tx.DeleteWebhookSubscription("hooks", "events"); }));
+  ASSERT_EQ(list().size(), 1u);
+  EXPECT_EQ(list()[0].trigger, "other");
+}
+
 // One failing write is rolled back alone; the others in its batch commit.
 TEST_F(SqliteStoreTest, AFailingWriteDoesNotSpoilItsBatch) {
   Store& s = Open();
