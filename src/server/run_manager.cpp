@@ -350,8 +350,15 @@ void RunManager::StartFromRequest(RunRequest request, std::vector<bj::value> rec
         return;
       }
       if (wait_for_response) active->waiter = responder;
-      accept(false, !wait_for_response);
-      Launch(active, nullptr);
+      if (stateless) {
+        // In flight (Launch) before the caller holds the 202, or its first poll could miss the run.
+        Launch(active, nullptr);
+        accept(false, !wait_for_response);
+      } else {
+        // The run's row is queued first: the run's journal entries are written after it.
+        accept(false, !wait_for_response);
+        Launch(active, nullptr);
+      }
     };
     switch (Admit(request, active, start)) {
       case Admission::kNow:
