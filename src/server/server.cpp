@@ -281,7 +281,9 @@ Status Server::Start() {
   m.schedules = std::make_unique<ScheduleRunner>(*m.store, *m.runs, *m.metrics, m.thread_ptrs, c.skip_overlapping_ticks,
                                                  http_client);
   m.triggers = std::make_unique<TriggerEndpoint>(m.flows, *m.runs, *m.store, *m.metrics, *m.webhook_callbacks);
-  m.webhook_triggers = std::make_unique<WebhookTriggers>(*m.store, http_client, PublicUrl(c), *m.clock);
+  m.webhook_triggers = std::make_unique<WebhookTriggers>(*m.store, http_client,
+                                                         connectors::PrepareHttpActionOptions(http_options),
+                                                         PublicUrl(c), *m.clock);
   ManagementContext cx{m.flows, *m.runs, *m.schedules, *m.webhook_triggers, *m.store, *m.clock, m.manual_clock.get(), m.thread_ptrs, m.token,
                        c.host + ":" + std::to_string(c.port)};
   m.management = std::make_unique<ManagementApi>(std::move(cx));

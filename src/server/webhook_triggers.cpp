@@ -1,9 +1,8 @@
 #include "server/webhook_triggers.h"
 
-#include <future>
-
 #include "connectors/http/http_request_builder.h"
 #include "connectors/http/http_webhook_action.h"
+#include "connectors/http/send_once.h"
 #include "connectors/http/status_codes.h"
 #include "engine/trigger_firing.h"
 #include "json/lookup.h"
@@ -33,8 +32,13 @@ bool Accepted(const Result<connectors::HttpResponse>& answer) {
 }  // namespace
 
 WebhookTriggers::WebhookTriggers(store::Store& store, std::shared_ptr<connectors::HttpClient> http,
-                                 std::string public_url, const Clock& clock)
-    : store_(store), http_(std::move(http)), public_url_(std::move(public_url)), clock_(clock) {
+                                 std::shared_ptr<const connectors::HttpActionOptions> options, std::string public_url,
+                                 const Clock& clock)
+    : store_(store),
+      http_(std::move(http)),
+      options_(std::move(options)),
+      public_url_(std::move(public_url)),
+      clock_(clock) {
   worker_ = std::thread([this] { Work(); });
 }
 
@@ -58,8 +62,12 @@ void WebhookTriggers::Stop() {
     if (stopping_ && !worker_.joinable()) return;
     stopping_ = true;
     jobs_.clear();
-    if (in_flight_) http_->Cancel(*in_flight_);
     changed_.notify_all();
+    if (pending_) {
+      std::lock_guard call_lock(pending_->mu);
+      pending_->abandoned = true;
+      pending_->done.notify_all();
+    }
   }
   if (worker_.joinable()) worker_.join();
 }
@@ -149,19 +157,22 @@ void WebhookTriggers::Apply(const Job& job) {
 Result<connectors::HttpResponse> WebhookTriggers::Call(const boost::json::value& inputs) {
   connectors::RequestExtras extras;
   extras.timeout_micros = kCallTimeoutMicros;
-  extras.default_headers = {{"User-Agent", "runnel"}};
-  RUNNEL_TRY(request, connectors::BuildHttpRequest(inputs, extras));
-  auto done = std::make_shared<std::promise<Result<connectors::HttpResponse>>>();
-  auto answer = done->get_future();
+  extras.default_headers = {{"User-Agent", options_->user_agent}};
+  auto call = std::make_shared<PendingCall>();  // shared with the callback, which may come late
   {
     std::lock_guard lock(mu_);
     if (stopping_) return Error(connectors::http_errc::kCancelled, "the server is stopping");
-    in_flight_ = http_->Send(std::move(request), [done](Result<connectors::HttpResponse> r) { done->set_value(std::move(r)); });
+    pending_ = call;
   }
-  auto result = answer.get();
-  std::lock_guard lock(mu_);
-  in_flight_.reset();
-  return result;
+  connectors::SendOnce(http_, options_, inputs, extras, clock_.NowMicros(), [call](Result<connectors::HttpResponse> r) {
+    std::lock_guard lock(call->mu);
+    call->answer = std::move(r);
+    call->done.notify_all();
+  });
+  std::unique_lock lock(call->mu);
+  call->done.wait(lock, [&] { return call->answer.has_value() || call->abandoned; });
+  if (!call->answer) return Error(connectors::http_errc::kCancelled, "the server is stopping");
+  return std::move(*call->answer);
 }
 
 void WebhookTriggers::Record(const std::string& flow, const std::string& trigger, const std::string& outcome,

@@ -24,10 +24,12 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "base/clock.h"
+#include "connectors/http/http_action_options.h"
 #include "connectors/http/http_client.h"
 #include "server/deployed_flow.h"
 #include "store/store.h"
@@ -36,8 +38,10 @@ namespace runnel::server {
 
 class WebhookTriggers {
  public:
-  // `public_url`: how services reach this server, the base of the callback URLs.
-  WebhookTriggers(store::Store& store, std::shared_ptr<connectors::HttpClient> http, std::string public_url,
+  // `public_url`: how services reach this server, the base of the callback URLs; `options`
+  // (from PrepareHttpActionOptions) give the OAuth token cache the Http actions share.
+  WebhookTriggers(store::Store& store, std::shared_ptr<connectors::HttpClient> http,
+                  std::shared_ptr<const connectors::HttpActionOptions> options, std::string public_url,
                   const Clock& clock);
   ~WebhookTriggers();  // Stop()s
 
@@ -46,13 +50,21 @@ class WebhookTriggers {
   void Refresh(const std::string& name, std::shared_ptr<const DeployedFlow> flow);
   // Blocks until every queued Refresh is done (tests, shutdown ordering).
   void Drain();
-  // Finishes the work in hand (a request in flight is cancelled) and drops the rest.
+  // Stops waiting for the work in hand (a request in flight is left to finish unheard) and
+  // drops the rest.
   void Stop();
 
  private:
   struct Job {
     std::string name;
     std::shared_ptr<const DeployedFlow> flow;
+  };
+  // A request in flight: its answer, or that the server stopped waiting for it.
+  struct PendingCall {
+    std::mutex mu;
+    std::condition_variable done;
+    std::optional<Result<connectors::HttpResponse>> answer;
+    bool abandoned = false;
   };
   void Work();
   void Apply(const Job& job);
@@ -63,6 +75,7 @@ class WebhookTriggers {
 
   store::Store& store_;
   std::shared_ptr<connectors::HttpClient> http_;
+  std::shared_ptr<const connectors::HttpActionOptions> options_;
   const std::string public_url_;
   const Clock& clock_;
   std::mutex mu_;
@@ -70,7 +83,7 @@ class WebhookTriggers {
   std::deque<Job> jobs_;
   bool busy_ = false;
   std::atomic<bool> stopping_{false};
-  std::optional<connectors::HttpRequestId> in_flight_;
+  std::shared_ptr<PendingCall> pending_;  // the latest call (guarded by mu_)
   std::thread worker_;
 };
 

@@ -158,5 +158,32 @@ TEST_F(WebhookTriggerTest, ARefusedSubscribeIsRecordedAndTriedAgain) {
   EXPECT_TRUE(service.RequestsTo("/unsubscribe").empty());  // nothing stood to end
 }
 
+// ActiveDirectoryOAuth on the subscribe and the unsubscribe: one token request, the token
+// reused from the cache for the unsubscribe.
+TEST_F(WebhookTriggerTest, SubscribeAndUnsubscribeCarryAnOAuthToken) {
+  TestHttpServer service;
+  service.Route("/tenant-1/oauth2/token",
+                {{200, {{"Content-Type", "application/json"}}, R"({"access_token": "tok-1", "expires_in": 3600})"}});
+  service.Route("/subscribe", {{200, {}, ""}});
+  service.Route("/unsubscribe", {{200, {}, ""}});
+  std::string auth = R"json({"type": "ActiveDirectoryOAuth", "authority": ")json" + service.Url("") +
+                     R"json(", "tenant": "tenant-1", "audience": "https://events.example.com", "clientId": "app",
+                       "secret": "s3cret"})json";
+  WriteFlow("orders", Workflow(R"json({
+    "triggers": {"events": {"type": "HttpWebhook", "inputs": {
+      "subscribe": {"method": "POST", "uri": ")json" + service.Url("/subscribe") + R"json(",
+                    "body": {"callback": "@{listCallbackUrl()}"}, "authentication": )json" + auth + R"json(},
+      "unsubscribe": {"method": "POST", "uri": ")json" + service.Url("/unsubscribe") + R"json(",
+                      "body": {"callback": "@{listCallbackUrl()}"}, "authentication": )json" + auth + R"json(}}}},
+    "actions": {}})json"));
+  StartServer();
+  ASSERT_TRUE(Eventually([&] { return Outcomes("Subscribed") == 1; }));
+  EXPECT_EQ(service.RequestsTo("/subscribe")[0].Header("Authorization"), "Bearer tok-1");
+  ASSERT_EQ(Api("POST", "/management/flows/orders/disable").status, 200);
+  ASSERT_TRUE(Eventually([&] { return service.RequestsTo("/unsubscribe").size() == 1; }));
+  EXPECT_EQ(service.RequestsTo("/unsubscribe")[0].Header("Authorization"), "Bearer tok-1");
+  EXPECT_EQ(service.RequestsTo("/tenant-1/oauth2/token").size(), 1u);
+}
+
 }  // namespace
 }  // namespace runnel::testing

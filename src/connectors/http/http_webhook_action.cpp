@@ -3,6 +3,7 @@
 #include "connectors/http/http_exchange.h"
 #include "connectors/http/http_request_builder.h"
 #include "connectors/http/http_response_reader.h"
+#include "connectors/http/send_once.h"
 #include "connectors/http/status_codes.h"
 #include "json/lookup.h"
 
@@ -113,10 +114,9 @@ class Subscription final : public std::enable_shared_from_this<Subscription> {
     auto unsubscribe = EvaluatePart(*call_, "unsubscribe", &current);
     if (!unsubscribe || unsubscribe.value().is_null()) return;
     AcceptUrlAsUri(unsubscribe.value());
-    auto request = BuildHttpRequest(unsubscribe.value(), WorkflowRequestExtras(*call_, *options_));
-    if (!request) return;
-    // Nobody waits for the answer: the action has ended. The client keeps itself alive.
-    client_->Send(request.value(), [](Result<HttpResponse>) {});
+    // Nobody waits for the answer: the action has ended.
+    SendOnce(client_, options_, unsubscribe.value(), WorkflowRequestExtras(*call_, *options_),
+             call_->scheduler().clock().NowMicros(), [](Result<HttpResponse>) {});
   }
 
   std::shared_ptr<engine::ActionCall> call_;
