@@ -90,9 +90,17 @@ std::string UrlSigner::Sign(std::string_view data) const {
 }
 
 bool UrlSigner::Verify(std::string_view data, std::string_view signature) const {
-  std::string expected = Sign(data);
-  return expected.size() == signature.size() &&
-         CRYPTO_memcmp(expected.data(), signature.data(), expected.size()) == 0;
+  return SameSignature(Sign(data), signature);
+}
+
+bool SameSignature(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string CallbackSp(std::string_view trigger) {
+  std::string sp = "/triggers/";
+  sp.append(trigger).append("/run");
+  return sp;
 }
 
 std::string SignedText(std::string_view flow, std::string_view trigger, std::string_view sp, std::string_view sv) {

@@ -31,6 +31,13 @@ class UrlSigner {
 // The text a trigger URL's signature covers.
 std::string SignedText(std::string_view flow, std::string_view trigger, std::string_view sp, std::string_view sv);
 
+// The `sp` and `sv` of the trigger URLs the server hands out (listCallbackUrl).
+std::string CallbackSp(std::string_view trigger);
+inline constexpr std::string_view kCallbackSv = "1.0";
+
+// Constant-time comparison of two signatures (no early exit that would time the match).
+bool SameSignature(std::string_view a, std::string_view b);
+
 // A new random key: 32 bytes, base64url.
 std::string NewSigningKey();
 
