@@ -9,7 +9,6 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
-#include <mutex>
 
 #include "expr/codec.h"
 
@@ -45,13 +44,19 @@ struct Opened {
 // Makes RC2-encrypted pfx files (older Windows exports) readable: OpenSSL 3 moved RC2 to the
 // legacy provider. Loading a provider explicitly disables the implicit default one, so both are
 // loaded. Once per process; a missing legacy module only means such files stay unreadable.
+// The providers stay loaded for the life of the process; their handles are kept so they remain
+// reachable (leak checkers see them as owned, not lost).
 void EnsureLegacyProvider() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    OSSL_PROVIDER_load(nullptr, "default");
-    OSSL_PROVIDER_load(nullptr, "legacy");
+  struct Providers {
+    OSSL_PROVIDER* default_provider;
+    OSSL_PROVIDER* legacy_provider;
+  };
+  static const Providers providers = [] {
+    Providers loaded{OSSL_PROVIDER_load(nullptr, "default"), OSSL_PROVIDER_load(nullptr, "legacy")};
     ERR_clear_error();
-  });
+    return loaded;
+  }();
+  (void)providers;
 }
 
 std::string OpenSslError() {
