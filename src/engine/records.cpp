@@ -62,7 +62,7 @@ bj::object RunImpl::SkippedRecords(const flow::Container& c, const Error& reason
 }
 
 bj::value RunImpl::BuildRunRecord() const {
-  bj::object rec;
+  bj::object rec(12);  // room for every field below: no rehash while it is built
   rec["runId"] = options_.run_id;
   rec["flow"] = options_.flow_name;
   rec["status"] = StatusName(final_status_);
@@ -82,8 +82,9 @@ bj::value RunImpl::BuildRunRecord() const {
   } else if (!outputs_.is_null()) {
     rec["outputs"] = outputs_;
   }
-  rec["response"] = response_ ? *response_ : bj::value(nullptr);
+  // The summary leaves the response to RunResult::response rather than copying it.
   if (!options_.full_record) return rec;
+  rec["response"] = response_ ? *response_ : bj::value(nullptr);
   rec["trigger"] = PublicTriggerRecord();
   rec["actions"] = root_ ? PublicRecords(*root_) : bj::object();
   return rec;

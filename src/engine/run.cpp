@@ -497,7 +497,7 @@ void RunImpl::FinishRun() {
   RunResult result;
   result.status = final_status_;
   result.record = BuildRunRecord();
-  result.response = response_;
+  result.response = std::move(response_);  // the run is over: nothing reads it again
   // Release the frames (and their records) before handing over the result.
   root_.reset();
   if (done_) {
@@ -537,7 +537,7 @@ runnel::Status RunImpl::SetResponse(bj::value response) {
     return Error("ResponseAlreadySent", "a Response action already answered this run's request; "
                                         "a flow can respond only once");
   }
-  response_ = response;
+  response_ = std::move(response);
   if (options_.on_response) options_.on_response(*response_);
   return Ok();
 }

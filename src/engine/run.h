@@ -51,8 +51,9 @@ struct RunOptions {
   std::shared_ptr<const ReplayLog> replay;
   // A resumed run keeps its original start time.
   int64_t start_micros = 0;
-  // False: RunResult.record holds only the summary (runId, status, times, error, outputs,
-  // response) — for runs nobody will inspect action by action (stateless flows on the server).
+  // False: RunResult.record holds only the summary (runId, status, times, error, outputs; the
+  // response is in RunResult::response) — for runs nobody will inspect action by action
+  // (stateless flows on the server).
   bool full_record = true;
   // Called on the scheduler thread when an action (not a container) starts executing (not when a
   // resumed run reuses its journaled result), and when it finishes: for metrics and shutdown.

@@ -8,7 +8,9 @@ namespace bj = boost::json;
 Result<bj::value> Parse(std::string_view text) {
   bj::parse_options opt;
   opt.max_depth = kMaxParseDepth;
-  bj::stream_parser p(bj::storage_ptr(), opt);
+  // The parser's working stack starts in this buffer: most documents need no allocation for it.
+  unsigned char temp[4096];
+  bj::stream_parser p(bj::storage_ptr(), opt, temp);
   boost::system::error_code ec;
   size_t used = p.write_some(text.data(), text.size(), ec);
   if (!ec) p.finish(ec);

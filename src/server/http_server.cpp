@@ -105,6 +105,7 @@ class Connection final : public Responder, public std::enable_shared_from_this<C
     auto ep = socket_.remote_endpoint(ec);
     if (!ec) peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());
     socket_.set_option(tcp::no_delay(true), ec);
+    socket_.non_blocking(true, ec);  // WriteResponse tries a write without waiting
     ts_.connections.insert(this);
     shared_.open.fetch_add(1, std::memory_order_relaxed);
   }
@@ -193,7 +194,6 @@ class Connection final : public Responder, public std::enable_shared_from_this<C
     parser_.emplace();
     parser_->body_limit(shared_.limits.max_body_bytes);
     parser_->header_limit(shared_.limits.max_header_bytes);
-    answered_ = false;
     deadline_ = SteadySeconds() + shared_.limits.idle_timeout_seconds;
     http::async_read_header(socket_, buffer_, *parser_,
                             [self = shared_from_this()](boost::system::error_code ec, size_t) { self->OnHeader(ec); });
@@ -214,6 +214,18 @@ class Connection final : public Responder, public std::enable_shared_from_this<C
                         });
       return;
     }
+    // A small body usually arrives in the same segment as the head, so it is in the buffer
+    // already: parse it now rather than through another read, which would only complete on the
+    // next turn of the event loop.
+    boost::system::error_code put_ec;
+    while (!parser_->is_done() && buffer_.size() > 0) {
+      size_t used = parser_->put(buffer_.data(), put_ec);
+      buffer_.consume(used);
+      if (put_ec == http::error::need_more) put_ec = {};
+      if (put_ec || used == 0) break;
+    }
+    if (put_ec) return OnReadError(put_ec);
+    if (parser_->is_done()) return OnRequest();
     ReadBody();
   }
 
@@ -231,6 +243,7 @@ class Connection final : public Responder, public std::enable_shared_from_this<C
       return Close();
     }
     keep_alive_ = false;
+    answered_ = false;
     if (ec == http::error::body_limit) {
       return Send(HttpResponse::Error(413, "RequestTooLarge",
                                       "the request body is larger than the server's limit of " +
@@ -248,6 +261,10 @@ class Connection final : public Responder, public std::enable_shared_from_this<C
 
   void OnRequest() {
     deadline_ = 0;  // the handler decides how long an answer may take
+    // Reset here, not when the read starts: an answer may be written (and the next read
+    // started) while its handler is still on the stack, and a second Send from it must stay a
+    // no-op.
+    answered_ = false;
     auto& msg = parser_->get();
     keep_alive_ = msg.keep_alive();
     HttpRequest req;
@@ -291,6 +308,23 @@ class Connection final : public Responder, public std::enable_shared_from_this<C
 
   void WriteResponse() {
     std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body_)};
+    size_t sent = 0;
+    if (keep_alive_) {
+      // Most answers fit the socket's send buffer: write them now, and read the next request
+      // without a turn of the event loop for the write's completion. A socket that takes only
+      // part (or nothing) gets the rest written asynchronously.
+      boost::system::error_code ec;
+      sent = socket_.write_some(buffers, ec);
+      if (ec && ec != asio::error::would_block && ec != asio::error::try_again) return Close();
+      if (sent == head_.size() + body_.size()) {
+        body_.clear();
+        return ReadRequest();
+      }
+    }
+    if (sent > 0) {
+      buffers = {sent < head_.size() ? asio::buffer(head_) + sent : asio::const_buffer(),
+                 asio::buffer(body_) + (sent > head_.size() ? sent - head_.size() : 0)};
+    }
     asio::async_write(socket_, buffers, [self = shared_from_this()](boost::system::error_code ec, size_t) {
       if (ec || !self->keep_alive_) return self->Close();
       self->body_.clear();

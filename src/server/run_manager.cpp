@@ -117,7 +117,9 @@ class RunManager::StoreJournal final : public engine::RunJournal {
                             bj::object{{"key", key}, {"start", start_micros}}, nullptr);
     }
     active_->progress[key] = "Running";
-    manager_.Publish(*active_, "action", bj::object{{"action", key}, {"status", "Running"}});
+    if (!active_->subscribers.empty()) {
+      manager_.Publish(*active_, "action", bj::object{{"action", key}, {"status", "Running"}});
+    }
   }
 
   void ActionCompleted(const std::string& key, const bj::value& record, std::function<void()> durable) override {
@@ -146,7 +148,9 @@ class RunManager::StoreJournal final : public engine::RunJournal {
           durable();
           // On the run's thread (QueueWrite's outcomes come back there).
           active->progress[key] = status;
-          manager->Publish(*active, "action", bj::object{{"action", key}, {"status", status}});
+          if (!active->subscribers.empty()) {
+            manager->Publish(*active, "action", bj::object{{"action", key}, {"status", status}});
+          }
           if (is_response) {
             active->response_durable = true;
             manager->AnswerWaiter(active);
@@ -433,12 +437,15 @@ void RunManager::Launch(std::shared_ptr<Active> active, std::shared_ptr<const en
   {
     std::lock_guard lock(mu_);
     active_[active->id] = active;
-    if (active->flow && active->flow->triggers.size()) {
-      auto it = gates_.find(json::LowerAscii(active->flow->name) + "/" + json::LowerAscii(active->trigger));
-      if (it != gates_.end()) active->gate = it->second;
-    }
   }
-  if (const TriggerSettings* t = active->flow->FindTrigger(active->trigger)) {
+  const TriggerSettings* trigger = active->flow->FindTrigger(active->trigger);
+  if (trigger && trigger->max_runs > 0) {
+    // Only a trigger with a concurrency limit has a gate (Admit): the others skip the lookup.
+    std::lock_guard lock(mu_);
+    auto it = gates_.find(json::LowerAscii(active->flow->name) + "/" + json::LowerAscii(active->trigger));
+    if (it != gates_.end()) active->gate = it->second;
+  }
+  if (const TriggerSettings* t = trigger) {
     size_t shard = static_cast<size_t>(active->thread->index());
     metrics_.Increment(shard, t->metric_started);
     // Trigger lag: from the event (a request or tick arriving, a change committing) to the run
@@ -475,6 +482,12 @@ void RunManager::Launch(std::shared_ptr<Active> active, std::shared_ptr<const en
     o.on_response = [this, weak](const bj::value& response) {
       auto a = weak.lock();
       if (!a) return;
+      if (a->flow->stateless && a->waiter) {
+        // Answered at once: nobody will read the response again, so no copy is kept.
+        a->response_durable = true;
+        AnswerWaiter(a, &response);
+        return;
+      }
       a->response = response;
       if (a->flow->stateless) {
         a->response_durable = true;
@@ -483,7 +496,10 @@ void RunManager::Launch(std::shared_ptr<Active> active, std::shared_ptr<const en
     };
     active->run = engine::Run::Create(active->flow->plan, handlers_, *active->thread, std::move(o));
     active->launched = true;
-    active->run->Start(active->trigger_record, [this, active](engine::RunResult r) { Finished(active, std::move(r)); });
+    // The run holds the trigger record from here on; nothing reads the Active's copy after the
+    // launch (a stateful run's was journaled when it was accepted), so it moves rather than copies.
+    active->run->Start(std::move(active->trigger_record),
+                       [this, active](engine::RunResult r) { Finished(active, std::move(r)); });
     // The caller's window starts now; most stateless flows have answered within Start() already,
     // and then no timer is needed at all.
     if (active->waiter) {
@@ -504,10 +520,11 @@ void RunManager::Launch(std::shared_ptr<Active> active, std::shared_ptr<const en
   }
 }
 
-void RunManager::AnswerWaiter(const std::shared_ptr<Active>& a) {
+void RunManager::AnswerWaiter(const std::shared_ptr<Active>& a, const bj::value* response) {
   if (!a->waiter) return;
-  if (a->response && a->response_durable) {
-    HttpResponse r = ToHttpResponse(*a->response);
+  if (!response && a->response) response = &*a->response;
+  if (response && a->response_durable) {
+    HttpResponse r = ToHttpResponse(*response);
     r.headers.emplace_back("x-ms-workflow-run-id", a->id);
     r.headers.emplace_back("x-ms-client-tracking-id", a->tracking_id);
     a->waiter->Send(std::move(r));
@@ -534,12 +551,12 @@ void RunManager::Finished(const std::shared_ptr<Active>& a, engine::RunResult re
     metrics_.Increment(shard, it->second);
   }
   metrics_.Observe(shard, a->flow->metric_duration, static_cast<double>(end - a->start_micros) / 1e6);
-  bj::object summary{{"runId", a->id}, {"status", a->final_status}};
-  if (const bj::value* outputs = Path(result.record, {"outputs"})) summary["outputs"] = *outputs;
-  if (const bj::value* error = Path(result.record, {"error"})) summary["error"] = *error;
 
   if (a->flow->stateless) {
     if (!a->answered_with_response) {
+      bj::object summary{{"runId", a->id}, {"status", a->final_status}};
+      if (const bj::value* outputs = Path(result.record, {"outputs"})) summary["outputs"] = *outputs;
+      if (const bj::value* error = Path(result.record, {"error"})) summary["error"] = *error;
       // Kept for the 202 Location poll (bounded: the oldest is dropped).
       std::lock_guard lock(mu_);
       std::string& slot = recent_order_[recent_next_];
@@ -550,7 +567,7 @@ void RunManager::Finished(const std::shared_ptr<Active>& a, engine::RunResult re
     }
     Release(a);
     AnswerWaiter(a);
-    Publish(*a, "run", bj::object{{"status", a->final_status}});
+    if (!a->subscribers.empty()) Publish(*a, "run", bj::object{{"status", a->final_status}});
     for (auto& s : a->subscribers) s->End();
     a->subscribers.clear();
     return;
@@ -565,7 +582,7 @@ void RunManager::Finished(const std::shared_ptr<Active>& a, engine::RunResult re
                }
                Release(a);
                AnswerWaiter(a);
-               Publish(*a, "run", bj::object{{"status", a->final_status}});
+               if (!a->subscribers.empty()) Publish(*a, "run", bj::object{{"status", a->final_status}});
                for (auto& s : a->subscribers) s->End();
                a->subscribers.clear();
              });

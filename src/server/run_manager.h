@@ -111,7 +111,9 @@ class RunManager {
   void Finished(const std::shared_ptr<Active>& active, engine::RunResult result);
   void Release(const std::shared_ptr<Active>& active);
   void ReleaseSlot(const std::shared_ptr<Active>& active);
-  void AnswerWaiter(const std::shared_ptr<Active>& active);
+  // Answers the caller waiting for the Response action, if the answer is ready: `response`, or
+  // the one the run keeps.
+  void AnswerWaiter(const std::shared_ptr<Active>& active, const boost::json::value* response = nullptr);
   enum class Admission { kNow, kQueued, kRefused };
   Admission Admit(const RunRequest& request, const std::shared_ptr<Active>& active,
                   std::function<void(bool queued)> start);

@@ -114,7 +114,8 @@ void TriggerEndpoint::Invoke(HttpRequest&& req, const std::vector<std::string_vi
   bool signed_ok = sp && sv && sig && json::EqualsIgnoreCase(*sp, expected_sp);
   if (signed_ok && *sp == expected_sp && *sv == kCallbackSv) {
     // The URL listCallbackUrl handed out: its signature was computed when the flow was deployed.
-    signed_ok = SameSignature(*sig, trigger->callback_sig_primary) || SameSignature(*sig, trigger->callback_sig_secondary);
+    signed_ok = SameSignature(*sig, trigger->callback_sig_primary) ||
+                SameSignature(*sig, trigger->callback_sig_secondary);
   } else if (signed_ok) {
     std::string text = SignedText(flow->name, trigger->name, *sp, *sv);
     signed_ok = flow->primary->Verify(text, *sig) || flow->secondary->Verify(text, *sig);

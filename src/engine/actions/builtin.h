@@ -28,5 +28,7 @@ RUNNEL_DECLARE_HANDLER(ManagedConnectorHandler);
 // Reads a named member of evaluated inputs (case-insensitive), nullptr when absent or when
 // inputs is not an object.
 const boost::json::value* Input(const boost::json::value& inputs, std::string_view name);
+// The same on inputs the handler owns, so it can move a member out instead of copying it.
+boost::json::value* Input(boost::json::value& inputs, std::string_view name);
 
 }  // namespace runnel::engine

@@ -28,15 +28,18 @@ void ResponseHandler::Execute(std::shared_ptr<ActionCall> call) {
         Error("InvalidResponseStatusCode", "statusCode must be a 1xx, 2xx, 4xx or 5xx number; "
                                            "redirects (3xx) are not allowed")));
   }
-  bj::object response{{"statusCode", code}};
-  const bj::value* headers = Input(inputs.value(), "headers");
+  bj::object response(3);
+  response["statusCode"] = code;
+  // The evaluated inputs are this handler's own (the call keeps the recorded copy): their
+  // headers and body move into the response.
+  bj::value* headers = Input(inputs.value(), "headers");
   if (headers && !headers->is_null() && !headers->is_object()) {
     return call->Complete(ActionResult::Failed(Error("InvalidResponseHeaders", "headers must be an object")));
   }
-  response["headers"] = headers && headers->is_object() ? *headers : bj::value(bj::object());
-  const bj::value* body = Input(inputs.value(), "body");
-  response["body"] = body ? *body : bj::value(nullptr);
-  if (auto st = call->run().SetResponse(response); !st) {
+  response["headers"] = headers && headers->is_object() ? std::move(*headers) : bj::value(bj::object());
+  bj::value* body = Input(inputs.value(), "body");
+  response["body"] = body ? std::move(*body) : bj::value(nullptr);
+  if (auto st = call->run().SetResponse(std::move(response)); !st) {
     return call->Complete(ActionResult::Failed(st.error()));
   }
   call->Complete(ActionResult::Succeeded(nullptr));

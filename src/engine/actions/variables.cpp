@@ -19,6 +19,10 @@ const bj::value* Input(const bj::value& inputs, std::string_view name) {
   return inputs.is_object() ? json::FindMember(inputs.get_object(), name) : nullptr;
 }
 
+bj::value* Input(bj::value& inputs, std::string_view name) {
+  return inputs.is_object() ? json::FindMember(inputs.get_object(), name) : nullptr;
+}
+
 namespace {
 
 enum class VarType { kInteger, kFloat, kBoolean, kString, kArray, kObject };
