@@ -2,14 +2,17 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <charconv>
 #include <chrono>
 #include <deque>
 #include <thread>
 
+#include "engine/child_flows.h"
 #include "engine/run.h"
 #include "expr/codec.h"
 #include "json/lookup.h"
 #include "json/serialize.h"
+#include "tables/change_feed.h"
 #include "triggers/change_subscription.h"
 
 namespace runnel::server {
@@ -25,6 +28,23 @@ const bj::value* Path(const bj::value& v, std::initializer_list<std::string_view
     if (!cur) return nullptr;
   }
   return cur;
+}
+
+// Whether a stateful run executing `action` should hold up a graceful stop. A Wait resumes with
+// its due time, and a Workflow action finds its child run again (StartChild), so neither loses
+// work; anything else may be in the middle of a call out.
+bool HoldsStop(const flow::Action& action) {
+  return action.type != flow::ActionType::kWait && action.type != flow::ActionType::kWorkflow;
+}
+
+// How many Workflow actions deep a child run is, from the header its caller set (0 otherwise).
+int CallDepth(const bj::value& trigger_record) {
+  const bj::value* v = Path(trigger_record, {"outputs", "headers", engine::kCallDepthHeader});
+  if (!v || !v->is_string()) return 0;
+  int depth = 0;
+  std::string_view text = v->get_string();
+  std::from_chars(text.data(), text.data() + text.size(), depth);
+  return depth;
 }
 
 std::string Str(const bj::value* v) { return v && v->is_string() ? std::string(v->get_string()) : std::string(); }
@@ -94,8 +114,18 @@ struct RunManager::Active {
   bool finished = false;
   std::string final_status;
   std::vector<std::shared_ptr<Responder>> subscribers;
+  std::vector<std::shared_ptr<ChildCaller>> callers;  // Workflow actions waiting for this child run
+  bool ended = false;  // finished, and for a stateful run its final record saved
   bj::object progress;  // action key -> status (stateful runs)
   bj::object finished_actions;  // action key -> record, as journaled (stateful runs)
+};
+
+// A Workflow action of another run (on `thread`) waiting for this child run's answer.
+struct RunManager::ChildCaller {
+  IoThread* thread = nullptr;
+  std::function<void(const bj::value& response)> on_response;
+  std::function<void(engine::Status, std::string why)> on_ended;
+  bool told_response = false;  // touched on the child's thread only
 };
 
 struct RunManager::Gate {
@@ -464,20 +494,21 @@ void RunManager::Launch(std::shared_ptr<Active> active, std::shared_ptr<const en
     o.client_tracking_id = active->tracking_id;
     o.start_micros = active->start_micros;
     o.causal_hops = triggers::RunHopCount(active->trigger_record);
+    o.call_depth = CallDepth(active->trigger_record);
     o.replay = std::move(replay);
     o.full_record = !active->flow->stateless;  // stateless runs keep no history
     bool stateful = !active->flow->stateless;
     o.on_action_finished = [this, stateful, flow = active->flow.get(),
                             shard = static_cast<size_t>(active->thread->index())](
                                const flow::Action& action, engine::Status, int64_t micros) {
-      if (stateful && action.type != flow::ActionType::kWait) unsafe_to_stop_.fetch_sub(1, std::memory_order_relaxed);
+      if (stateful && HoldsStop(action)) unsafe_to_stop_.fetch_sub(1, std::memory_order_relaxed);
       if (auto it = flow->metric_action_duration.find(action.type); it != flow->metric_action_duration.end()) {
         metrics_.Observe(shard, it->second, static_cast<double>(micros) / 1e6);
       }
     };
     if (stateful) {
       o.on_action_started = [this](const flow::Action& action) {
-        if (action.type != flow::ActionType::kWait) unsafe_to_stop_.fetch_add(1, std::memory_order_relaxed);
+        if (HoldsStop(action)) unsafe_to_stop_.fetch_add(1, std::memory_order_relaxed);
       };
     }
     if (!active->flow->stateless) o.journal = std::make_shared<StoreJournal>(*this, active, active->next_seq);
@@ -524,8 +555,9 @@ void RunManager::Launch(std::shared_ptr<Active> active, std::shared_ptr<const en
 }
 
 void RunManager::AnswerWaiter(const std::shared_ptr<Active>& a, const bj::value* response) {
-  if (!a->waiter) return;
   if (!response && a->response) response = &*a->response;
+  if (!a->callers.empty()) TellCallers(a, response);
+  if (!a->waiter) return;
   if (response && a->response_durable) {
     HttpResponse r = ToHttpResponse(*response);
     r.headers.emplace_back("x-ms-workflow-run-id", a->id);
@@ -543,6 +575,143 @@ void RunManager::AnswerWaiter(const std::shared_ptr<Active>& a, const bj::value*
   }
   a->waiter.reset();
   if (a->window_timer) a->thread->CancelTimer(a->window_timer);
+}
+
+void RunManager::TellCallers(const std::shared_ptr<Active>& a, const bj::value* response) {
+  if (response && a->response_durable) {
+    for (auto& c : a->callers) {
+      if (c->told_response) continue;
+      c->told_response = true;
+      c->thread->Post([c, r = *response] { c->on_response(r); });
+    }
+  }
+  if (!a->ended) return;
+  auto status = engine::ParseStatus(a->final_status).value_or(engine::Status::kFailed);
+  for (auto& c : a->callers) c->thread->Post([c, status] { c->on_ended(status, ""); });
+  a->callers.clear();
+}
+
+std::function<void()> RunManager::StartChild(std::shared_ptr<const DeployedFlow> flow, engine::ChildCall call) {
+  auto caller = std::make_shared<ChildCaller>();
+  caller->thread = threads_[0];
+  for (IoThread* t : threads_) {
+    if (static_cast<engine::Scheduler*>(t) == call.scheduler) caller->thread = t;
+  }
+  caller->on_response = std::move(call.on_response);
+  caller->on_ended = std::move(call.on_ended);
+  std::string id = call.run_id;
+  auto cancelled = std::make_shared<bool>(false);  // on the parent's thread
+  auto cancel = [this, id, cancelled] {
+    *cancelled = true;
+    Cancel(id);
+  };
+  if (call.causal_hops > 0 && call.trigger_record.is_object()) {
+    // The loop guard's count travels with the child's trigger, so it survives a restart too.
+    bj::value* outputs = call.trigger_record.get_object().if_contains("outputs");
+    bj::value* headers = outputs && outputs->is_object() ? outputs->get_object().if_contains("headers") : nullptr;
+    if (headers && headers->is_object()) {
+      headers->get_object()[tables::kHopCountHeader] = std::to_string(call.causal_hops);
+    }
+  }
+  RunRequest request;
+  request.flow = std::move(flow);
+  request.trigger = request.flow->FindTrigger(Str(Path(call.trigger_record, {"name"})));
+  request.trigger_record = std::move(call.trigger_record);
+  request.thread = caller->thread;
+  if (AttachChild(id, caller)) return cancel;
+  if (request.flow->stateless) {
+    // A stateless child keeps nothing, so there is nothing to find after a restart.
+    StartNewChild(std::move(request), std::move(id), caller);
+    return cancel;
+  }
+  // A resumed parent calls again: the child may have finished before the restart.
+  store_.Read([this, request = std::move(request), id, caller, cancelled](store::ReadView& view) mutable {
+    auto row = view.GetRun(id);
+    caller->thread->Post([this, request = std::move(request), id, caller, cancelled, row = std::move(row)]() mutable {
+      if (*cancelled) return;
+      if (!row) return caller->on_ended(engine::Status::kFailed, "the store cannot be read: " + row.error().message);
+      if (!row.value()) return StartNewChild(std::move(request), std::move(id), caller);
+      if (row.value()->end_micros == 0) {
+        // Unfinished: it was resumed with the server (registered before any run went on).
+        if (!AttachChild(id, caller)) {
+          caller->on_ended(engine::Status::kFailed, "the child run " + id + " is unfinished but not running");
+        }
+        return;
+      }
+      boost::system::error_code ec;
+      bj::value record = bj::parse(row.value()->record, ec);
+      const bj::value* response = ec ? nullptr : Path(record, {"response"});
+      if (response && !response->is_null()) caller->on_response(*response);
+      caller->on_ended(engine::ParseStatus(row.value()->status).value_or(engine::Status::kFailed), "");
+    });
+  });
+  return cancel;
+}
+
+bool RunManager::AttachChild(const std::string& id, const std::shared_ptr<ChildCaller>& caller) {
+  std::shared_ptr<Active> a;
+  {
+    std::lock_guard lock(mu_);
+    auto it = active_.find(id);
+    if (it == active_.end()) return false;
+    a = it->second;
+  }
+  a->thread->Post([this, a, caller] {
+    a->callers.push_back(caller);
+    TellCallers(a, a->response ? &*a->response : nullptr);
+  });
+  return true;
+}
+
+void RunManager::StartNewChild(RunRequest request, std::string id, std::shared_ptr<ChildCaller> caller) {
+  auto active = NewActive(request, std::move(id));
+  active->callers.push_back(caller);
+  bool stateless = active->flow->stateless;
+  // Like a request's run: a stateful child's row is queued before its journal entries; a child
+  // queued behind its trigger's concurrency is saved as Waiting and started when a slot frees.
+  auto save = [this, active, caller](const char* status) {
+    store::RunRow row{active->id, active->flow->name, active->flow->version, active->trigger, status,
+                      active->start_micros, 0, active->tracking_id, "", ""};
+    QueueStart(*active->thread, std::move(row), JournaledTrigger(*active), [this, active, caller](Status st) {
+      if (st) return;
+      active->abandoned.store(true);
+      {
+        std::lock_guard lock(mu_);
+        active_.erase(active->id);
+      }
+      if (active->run) active->run->Cancel();
+      caller->thread->Post([caller, st] {
+        caller->on_ended(engine::Status::kFailed, "the child run could not be saved: " + st.error().message);
+      });
+    });
+  };
+  auto start = [this, active, stateless, save](bool queued) {
+    if (queued) {
+      active->thread->Post([this, active, stateless] {
+        if (active->abandoned.load()) return ReleaseSlot(active);
+        if (!stateless) {
+          QueueWrite(*active->thread,
+                     [id = active->id](store::Transaction& tx) { return tx.SetRunStatus(id, "Running"); }, nullptr);
+        }
+        Launch(active, nullptr);
+      });
+      return;
+    }
+    if (!stateless) save("Running");
+    Launch(active, nullptr);
+  };
+  switch (Admit(request, active, start)) {
+    case Admission::kNow:
+      break;
+    case Admission::kQueued:
+      if (!stateless) save("Waiting");
+      break;
+    case Admission::kRefused:
+      caller->on_ended(engine::Status::kFailed, "the flow '" + active->flow->name +
+                                                    "' is running as many runs as its concurrency (or the server) "
+                                                    "allows and its waiting list is full");
+      break;
+  }
 }
 
 void RunManager::Finished(const std::shared_ptr<Active>& a, engine::RunResult result) {
@@ -568,6 +737,7 @@ void RunManager::Finished(const std::shared_ptr<Active>& a, engine::RunResult re
       recent_next_ = (recent_next_ + 1) % recent_order_.size();
       recent_[a->id] = Recent{a->flow->name, a->final_status, std::move(summary), result.response, a->tracking_id};
     }
+    a->ended = true;
     Release(a);
     AnswerWaiter(a);
     if (!a->subscribers.empty()) Publish(*a, "run", bj::object{{"status", a->final_status}});
@@ -583,6 +753,7 @@ void RunManager::Finished(const std::shared_ptr<Active>& a, engine::RunResult re
                  std::fprintf(stderr, "runnel: run %s: could not save its final record: %s\n", a->id.c_str(),
                               st.error().ToString().c_str());
                }
+               a->ended = true;
                Release(a);
                AnswerWaiter(a);
                if (!a->subscribers.empty()) Publish(*a, "run", bj::object{{"status", a->final_status}});
@@ -787,6 +958,7 @@ Result<size_t> RunManager::ResumeAll(FlowRegistry& flows) {
   if (!unfinished) return unfinished.error();
   size_t resumed = 0, next_thread = 0;
   std::vector<std::pair<RunRequest, std::shared_ptr<Active>>> waiting;
+  std::vector<std::pair<std::shared_ptr<Active>, std::shared_ptr<const engine::ReplayLog>>> running;
   for (const store::RunRow& row : unfinished.value()) {
     auto journal = store_.ReadAndWait<Result<std::vector<store::JournalEntry>>>(
         [&](store::ReadView& v) { return v.ReadJournal(row.id); });
@@ -881,8 +1053,16 @@ Result<size_t> RunManager::ResumeAll(FlowRegistry& flows) {
       if (!gate) gate = std::make_shared<Gate>();
       ++gate->running;  // runs that were going count against the limit; they are never queued
     }
-    Launch(active, std::move(replay));
+    running.emplace_back(active, std::move(replay));
   }
+  {
+    // All of them are in flight before any goes on: a resumed parent's Workflow action that
+    // calls again must find its child run here (StartChild), not start another.
+    std::lock_guard lock(mu_);
+    for (auto& entry : running) active_[entry.first->id] = entry.first;
+    for (auto& entry : waiting) active_[entry.second->id] = entry.second;
+  }
+  for (auto& [active, replay] : running) Launch(active, std::move(replay));
   for (auto& [request, queued] : waiting) {
     std::shared_ptr<Active> active = queued;  // clang 14 cannot capture a structured binding
     auto start = [this, active](bool) {
@@ -903,6 +1083,7 @@ void RunManager::AbandonInFlight() {
   for (auto& [id, active] : active_) {
     if (active->run) active->run->Abandon();
     active->run.reset();
+    active->callers.clear();  // they hold their parents' action calls
   }
   active_.clear();
 }

@@ -27,6 +27,7 @@
 
 #include "base/result.h"
 #include "engine/action_handler.h"
+#include "engine/child_flows.h"
 #include "engine/run.h"
 #include "server/deployed_flow.h"
 #include "server/http_types.h"
@@ -85,6 +86,12 @@ class RunManager {
   // Server-Sent Events of a run's progress; false when no such run is in flight.
   bool Subscribe(const std::string& run_id, std::shared_ptr<Responder> responder);
 
+  // Starts a Workflow action's child run (engine::ChildCall) as a run of `flow` with the call's
+  // id — or, when a run with that id exists (the parent was resumed after a restart and calls
+  // again), follows it: in flight, it reports to the call when it answers and ends; finished,
+  // from its saved record. Called on the parent's thread; returns how to cancel the child.
+  std::function<void()> StartChild(std::shared_ptr<const DeployedFlow> flow, engine::ChildCall call);
+
   // Resumes every run the store has in flight (server start). Returns how many.
   Result<size_t> ResumeAll(FlowRegistry& flows);
 
@@ -95,8 +102,9 @@ class RunManager {
   // Is a run of this flow and trigger still going (schedules' overlap protection)?
   bool Running(const std::string& flow, const std::string& trigger);
   // Blocks until stopping loses no work, or the deadline (steady seconds from now) passes: no
-  // stateless run is in flight and no stateful run is executing an action other than a Wait
-  // (a stateful run parked in a Wait resumes at the next start with its due time).
+  // stateless run is in flight and no stateful run is executing an action other than a Wait or
+  // a Workflow call (a Wait resumes at the next start with its due time; a Workflow call finds
+  // its child run again).
   bool WaitUntilSafeToStop(int seconds);
   // After the threads stopped: lets go of the runs still in flight (their state is in the
   // store). A run and its journal refer to each other until the run ends; this breaks that.
@@ -104,6 +112,7 @@ class RunManager {
 
  private:
   struct Active;
+  struct ChildCaller;
   struct Gate;
   class StoreJournal;
 
@@ -114,6 +123,11 @@ class RunManager {
   // Answers the caller waiting for the Response action, if the answer is ready: `response`, or
   // the one the run keeps.
   void AnswerWaiter(const std::shared_ptr<Active>& active, const boost::json::value* response = nullptr);
+  // Workflow actions waiting for this (child) run: its Response once durable, its end once saved.
+  void TellCallers(const std::shared_ptr<Active>& active, const boost::json::value* response);
+  // Follows the in-flight run `id` for `caller`; false when no such run is in flight.
+  bool AttachChild(const std::string& id, const std::shared_ptr<ChildCaller>& caller);
+  void StartNewChild(RunRequest request, std::string id, std::shared_ptr<ChildCaller> caller);
   enum class Admission { kNow, kQueued, kRefused };
   Admission Admit(const RunRequest& request, const std::shared_ptr<Active>& active,
                   std::function<void(bool queued)> start);

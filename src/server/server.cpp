@@ -33,18 +33,30 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Workflow actions call other deployed flows by name.
+// Workflow actions call other deployed flows by name; each call is a run of its own.
 class DeployedChildFlows final : public engine::ChildFlows {
  public:
   explicit DeployedChildFlows(FlowRegistry& flows) : flows_(flows) {}
+  void SetRunManager(RunManager* runs) { runs_ = runs; }
+
   Result<engine::ChildFlow> Find(std::string_view name) override {
     auto flow = flows_.Find(name);
     if (!flow) return Error("WorkflowNotFound", "no deployed flow named '" + std::string(name) + "'");
     return engine::ChildFlow{flow->plan, flow->name};
   }
 
+  std::function<void()> Launch(engine::ChildCall call) override {
+    auto flow = flows_.Find(call.child.name);
+    if (!flow) {
+      call.on_ended(engine::Status::kFailed, "the flow '" + call.child.name + "' was deleted");
+      return [] {};
+    }
+    return runs_->StartChild(std::move(flow), std::move(call));
+  }
+
  private:
   FlowRegistry& flows_;
+  RunManager* runs_ = nullptr;  // set once the manager exists, before any run starts
 };
 
 Result<std::string> ReadFile(const fs::path& path) {
@@ -258,8 +270,8 @@ Status Server::Start() {
   c.port = m.http->port();
   m.handlers = std::make_unique<engine::HandlerRegistry>();
   engine::RegisterBuiltinHandlers(*m.handlers);
-  m.handlers->Register(flow::ActionType::kWorkflow,
-                       std::make_shared<engine::WorkflowHandler>(*m.handlers, std::make_shared<DeployedChildFlows>(m.flows)));
+  auto child_flows = std::make_shared<DeployedChildFlows>(m.flows);
+  m.handlers->Register(flow::ActionType::kWorkflow, std::make_shared<engine::WorkflowHandler>(*m.handlers, child_flows));
   auto http_client = std::make_shared<connectors::CurlHttpClient>();
   connectors::HttpActionOptions http_options;
   http_options.token_cache = std::make_shared<connectors::OAuthTokenCache>();  // one for every Http-like action
@@ -278,6 +290,7 @@ Status Server::Start() {
   if (!seal) return seal.error();
   m.runs = std::make_unique<RunManager>(*m.store, *m.handlers, m.thread_ptrs, *m.metrics, c.runs,
                                         std::make_shared<const JournalSeal>(std::move(seal).value()));
+  child_flows->SetRunManager(m.runs.get());
   m.schedules = std::make_unique<ScheduleRunner>(*m.store, *m.runs, *m.metrics, m.thread_ptrs, c.skip_overlapping_ticks,
                                                  http_client);
   m.triggers = std::make_unique<TriggerEndpoint>(m.flows, *m.runs, *m.store, *m.metrics, *m.webhook_callbacks);

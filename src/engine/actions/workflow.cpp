@@ -62,7 +62,12 @@ void WorkflowHandler::Execute(std::shared_ptr<ActionCall> call) {
 
   bj::object outputs;
   const bj::value* headers = Input(inputs.value(), "headers");
-  outputs["headers"] = headers && headers->is_object() ? *headers : bj::value(bj::object());
+  bj::object child_headers = headers && headers->is_object() ? headers->get_object() : bj::object();
+  // Where the call came from, for the child's run history (and its resume: the depth).
+  child_headers["x-runnel-parent-flow"] = call->run().flow_name();
+  child_headers["x-runnel-parent-run-id"] = call->run().run_id();
+  child_headers[kCallDepthHeader] = std::to_string(call->run().call_depth() + 1);
+  outputs["headers"] = std::move(child_headers);
   const bj::value* body = Input(inputs.value(), "body");
   outputs["body"] = body ? *body : bj::value(nullptr);
   const flow::Definition& def = child.value().plan->definition();
@@ -75,30 +80,38 @@ void WorkflowHandler::Execute(std::shared_ptr<ActionCall> call) {
                                                           : "the child flow's trigger condition was false")));
   }
 
-  RunOptions options;
-  options.flow_name = child.value().name;
-  options.call_depth = call->run().call_depth() + 1;
+  ChildCall c;
+  c.child = child.value();
+  c.trigger_record = std::move(firing.value().records[0]);
+  c.run_id = ChildRunId(call->run().run_id(), call->key());
+  c.call_depth = call->run().call_depth() + 1;
   // The child's writes continue the parent's chain: without this a flow could escape the change
   // trigger's loop guard by writing through a child flow.
-  options.causal_hops = call->run().causal_hops();
-  options.client_tracking_id = call->run().client_tracking_id();
-  // The child answers through its Response; the parent action completes right then.
-  options.on_response = [call](const bj::value& response) {
-    if (!call->cancelled()) call->Complete(FromResponse(response));
+  c.causal_hops = call->run().causal_hops();
+  c.client_tracking_id = call->run().client_tracking_id();
+  c.handlers = &handlers_;
+  c.scheduler = &call->scheduler();
+  // The child answers through its Response; the parent action completes right then. A child
+  // that ends without one completes it with its status.
+  auto answered = std::make_shared<bool>(false);
+  c.on_response = [call, answered](const bj::value& response) {
+    if (*answered || call->cancelled()) return;
+    *answered = true;
+    call->Complete(FromResponse(response));
   };
-  auto run = Run::Create(child.value().plan, handlers_, call->scheduler(), std::move(options));
-  call->OnCancel([run] { run->Cancel(); });
-  auto keep_plan = child.value();
-  run->Start(std::move(firing.value().records[0]), [call, keep_plan](RunResult result) {
-    if (call->cancelled()) return;
+  c.on_ended = [call, answered, name = c.child.name](Status status, const std::string& why) {
+    if (*answered || call->cancelled()) return;
+    *answered = true;
+    if (!why.empty()) return call->Complete(ActionResult::Failed(Error("ChildFlowNotStarted", why)));
     ActionResult r = ActionResult::Succeeded(nullptr);
-    if (result.status != Status::kSucceeded) {
+    if (status != Status::kSucceeded) {
       r.status = Status::kFailed;
-      r.error = Error("ChildFlowFailed", "the child flow '" + keep_plan.name + "' ended " +
-                                             std::string(StatusName(result.status)) + " without responding");
+      r.error = Error("ChildFlowFailed", "the child flow '" + name + "' ended " + std::string(StatusName(status)) +
+                                             " without responding");
     }
     call->Complete(std::move(r));
-  });
+  };
+  call->OnCancel(flows_->Launch(std::move(c)));
 }
 
 }  // namespace runnel::engine

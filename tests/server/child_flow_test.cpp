@@ -1,0 +1,159 @@
+// Child flows on the server: a Workflow action's call is a run of the child flow with a history
+// of its own, named after the call, so a parent that resumes after a kill -9 follows the child
+// it already started instead of starting (and repeating the side effects of) another one.
+#include <boost/json/serialize.hpp>
+#include <set>
+
+#include "connectors/test_http_server.h"
+#include "server_fixture.h"
+
+namespace runnel::testing {
+namespace {
+namespace bj = boost::json;
+
+std::string CallChild(const std::string& then) {
+  return Workflow(R"json({
+    "triggers": {"manual": {"type": "Request", "kind": "Http", "inputs": {"method": "POST"}}},
+    "actions": {
+      "Call_child": {"type": "Workflow", "runAfter": {},
+        "inputs": {"host": {"workflow": {"id": "child"}, "triggerName": "manual"},
+                   "body": {"name": "@triggerBody()?['name']"}}},)json" +
+                  then + "}}");
+}
+
+TEST_F(ServerTest, AChildFlowCallIsARunOfItsOwn) {
+  WriteFlow("child", Workflow(R"json({
+    "triggers": {"manual": {"type": "Request", "kind": "Http", "inputs": {"method": "POST"}}},
+    "actions": {
+      "Upper": {"type": "Compose", "runAfter": {}, "inputs": "@toUpper(triggerBody()?['name'])"},
+      "Answer": {"type": "Response", "runAfter": {"Upper": ["Succeeded"]},
+                 "inputs": {"statusCode": 200, "body": {"upper": "@outputs('Upper')"}}}}})json"));
+  WriteFlow("parent", CallChild(R"json(
+      "Answer": {"type": "Response", "runAfter": {"Call_child": ["Succeeded"]},
+                 "inputs": {"statusCode": 200, "body": "@body('Call_child')"}})json"));
+  StartServer();
+
+  HttpAnswer a = PostJson(CallbackUrl("parent"), R"({"name": "contoso"})");
+  ASSERT_EQ(a.status, 200) << a.body << a.error;
+  EXPECT_EQ(Str(a.Json(), {"upper"}), "CONTOSO");
+  std::string parent_id = a.Header("x-ms-workflow-run-id");
+
+  std::vector<bj::value> children = ListRuns("child");
+  ASSERT_EQ(children.size(), 1u);
+  std::string child_id = Str(children[0], {"id"});
+  bj::value child = WaitForRunEnd(child_id);
+  EXPECT_EQ(Str(child, {"status"}), "Succeeded") << bj::serialize(child);
+  // The child's trigger says who called it; it shares the parent's time prefix.
+  EXPECT_EQ(Str(child, {"record", "trigger", "outputs", "headers", "x-runnel-parent-run-id"}), parent_id)
+      << bj::serialize(child);
+  EXPECT_EQ(Str(child, {"record", "trigger", "outputs", "headers", "x-runnel-parent-flow"}), "parent");
+  EXPECT_EQ(Str(child, {"record", "trigger", "outputs", "headers", "x-runnel-call-depth"}), "1");
+  EXPECT_EQ(child_id.substr(0, 16), parent_id.substr(0, 16));
+  EXPECT_NE(child_id, parent_id);
+}
+
+TEST_F(ServerTest, EachIterationOfALoopCallsAChildRunOfItsOwn) {
+  WriteFlow("child", Workflow(R"json({
+    "triggers": {"manual": {"type": "Request", "kind": "Http", "inputs": {"method": "POST"}}},
+    "actions": {
+      "Answer": {"type": "Response", "runAfter": {},
+                 "inputs": {"statusCode": 200, "body": "@mul(triggerBody()?['n'], 10)"}}}})json"));
+  WriteFlow("parent", Workflow(R"json({
+    "triggers": {"manual": {"type": "Request", "kind": "Http", "inputs": {"method": "POST"}}},
+    "actions": {
+      "Each": {"type": "Foreach", "runAfter": {}, "foreach": "@createArray(1, 2, 3)",
+        "actions": {
+          "Call_child": {"type": "Workflow", "runAfter": {},
+            "inputs": {"host": {"workflow": {"id": "child"}, "triggerName": "manual"}, "body": {"n": "@items('Each')"}}}}},
+      "Answer": {"type": "Response", "runAfter": {"Each": ["Succeeded"]},
+                 "inputs": {"statusCode": 200, "body": "done"}}}})json"));
+  StartServer();
+
+  HttpAnswer a = PostJson(CallbackUrl("parent"), "{}");
+  ASSERT_EQ(a.status, 200) << a.body << a.error;
+  std::vector<bj::value> children = ListRuns("child");
+  ASSERT_EQ(children.size(), 3u);
+  std::set<std::string> ids;
+  for (const auto& c : children) ids.insert(Str(c, {"id"}));
+  EXPECT_EQ(ids.size(), 3u);
+}
+
+TEST_F(ServerTest, AChildStartedBeforeACrashIsFollowedNotStartedAgain) {
+  TestHttpServer target;
+  target.Route("/hit", {{200, {{"Content-Type", "application/json"}}, R"json({"ok": true})json"}});
+  WriteFlow("child", Workflow(R"json({
+    "triggers": {"manual": {"type": "Request", "kind": "Http", "inputs": {"method": "POST"}}},
+    "actions": {
+      "Notify": {"type": "Http", "runAfter": {}, "inputs": {"method": "GET", "uri": ")json" +
+                              target.Url("/hit") + R"json("}},
+      "Wait": {"type": "Wait", "runAfter": {"Notify": ["Succeeded"]},
+               "inputs": {"interval": {"count": 1, "unit": "Hour"}}},
+      "Answer": {"type": "Response", "runAfter": {"Wait": ["Succeeded"]},
+                 "inputs": {"statusCode": 200, "body": "done for @{triggerBody()?['name']}"}}}})json"));
+  WriteFlow("parent", CallChild(R"json(
+      "Keep": {"type": "Compose", "runAfter": {"Call_child": ["Succeeded"]}, "inputs": "@body('Call_child')"})json"));
+  StartServer();
+
+  HttpAnswer a = PostJson(CallbackUrl("parent"), R"({"name": "fabrikam"})");
+  ASSERT_EQ(a.status, 202) << a.body << a.error;
+  std::string parent_id = a.Header("x-ms-workflow-run-id");
+  // The child reached its Wait: its Http call is done and saved.
+  ASSERT_TRUE(Eventually([&] { return target.RequestsTo("/hit").size() == 1; }));
+  ASSERT_TRUE(Eventually([&] {
+    auto runs = ListRuns("child", "Running");
+    if (runs.size() != 1) return false;
+    bj::value run = Api("GET", "/management/runs/" + Str(runs[0], {"id"})).Json();
+    return Str(run, {"record", "actions", "Notify", "status"}) == "Succeeded";
+  }));
+
+  RestartServer(/*crash=*/true);
+  AdvanceClock(3600);
+  bj::value parent = WaitForRunEnd(parent_id);
+  EXPECT_EQ(Str(parent, {"status"}), "Succeeded") << bj::serialize(parent);
+  EXPECT_EQ(Str(parent, {"record", "actions", "Keep", "outputs"}), "done for fabrikam") << bj::serialize(parent);
+  EXPECT_EQ(target.RequestsTo("/hit").size(), 1u);  // the child's call out was not repeated
+  std::vector<bj::value> children = ListRuns("child");
+  ASSERT_EQ(children.size(), 1u);
+  EXPECT_EQ(Str(children[0], {"status"}), "Succeeded");
+}
+
+TEST_F(ServerTest, CancellingAParentCancelsItsChild) {
+  WriteFlow("child", Workflow(R"json({
+    "triggers": {"manual": {"type": "Request", "kind": "Http", "inputs": {"method": "POST"}}},
+    "actions": {
+      "Wait": {"type": "Wait", "runAfter": {}, "inputs": {"interval": {"count": 1, "unit": "Day"}}}}})json"));
+  WriteFlow("parent", CallChild(R"json(
+      "Keep": {"type": "Compose", "runAfter": {"Call_child": ["Succeeded"]}, "inputs": "@body('Call_child')"})json"));
+  StartServer();
+
+  HttpAnswer a = PostJson(CallbackUrl("parent"), R"({"name": "northwind"})");
+  ASSERT_EQ(a.status, 202) << a.body << a.error;
+  std::string parent_id = a.Header("x-ms-workflow-run-id");
+  ASSERT_TRUE(Eventually([&] { return ListRuns("child", "Running").size() == 1; }));
+  std::string child_id = Str(ListRuns("child")[0], {"id"});
+
+  EXPECT_EQ(Api("POST", "/management/runs/" + parent_id + "/cancel").status, 202);
+  EXPECT_EQ(Str(WaitForRunEnd(parent_id), {"status"}), "Cancelled");
+  EXPECT_EQ(Str(WaitForRunEnd(child_id), {"status"}), "Cancelled");
+}
+
+TEST_F(ServerTest, AChildThatFailsWithoutAnsweringFailsTheCall) {
+  WriteFlow("child", Workflow(R"json({
+    "triggers": {"manual": {"type": "Request", "kind": "Http", "inputs": {"method": "POST"}}},
+    "actions": {
+      "Stop": {"type": "Terminate", "runAfter": {},
+               "inputs": {"runStatus": "Failed", "runError": {"code": "NoStock", "message": "out of stock"}}}}})json",
+                              "Stateless"));
+  WriteFlow("parent", CallChild(R"json(
+      "Keep": {"type": "Compose", "runAfter": {"Call_child": ["Failed"]}, "inputs": "@actions('Call_child')?['error']?['code']"})json"));
+  StartServer();
+
+  HttpAnswer a = PostJson(CallbackUrl("parent"), R"({"name": "adventure works"})");
+  ASSERT_EQ(a.status, 202) << a.body << a.error;
+  bj::value parent = WaitForRunEnd(a.Header("x-ms-workflow-run-id"));
+  EXPECT_EQ(Str(parent, {"record", "actions", "Call_child", "status"}), "Failed") << bj::serialize(parent);
+  EXPECT_EQ(Str(parent, {"record", "actions", "Keep", "outputs"}), "ChildFlowFailed") << bj::serialize(parent);
+}
+
+}  // namespace
+}  // namespace runnel::testing
