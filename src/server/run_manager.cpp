@@ -41,10 +41,12 @@ bool HoldsStop(const flow::Action& action) {
 int CallDepth(const bj::value& trigger_record) {
   const bj::value* v = Path(trigger_record, {"outputs", "headers", engine::kCallDepthHeader});
   if (!v || !v->is_string()) return 0;
+  // Anyone can send the header with a request: only a plain non-negative number counts, so it
+  // can make the limit stricter, never looser.
   int depth = 0;
   std::string_view text = v->get_string();
-  std::from_chars(text.data(), text.data() + text.size(), depth);
-  return depth;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), depth);
+  return ec == std::errc() && end == text.data() + text.size() && depth >= 0 ? depth : 0;
 }
 
 std::string Str(const bj::value* v) { return v && v->is_string() ? std::string(v->get_string()) : std::string(); }

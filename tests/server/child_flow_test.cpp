@@ -155,5 +155,27 @@ TEST_F(ServerTest, AChildThatFailsWithoutAnsweringFailsTheCall) {
   EXPECT_EQ(Str(parent, {"record", "actions", "Keep", "outputs"}), "ChildFlowFailed") << bj::serialize(parent);
 }
 
+TEST_F(ServerTest, ACallerCanTightenTheDepthLimitButNotLoosenIt) {
+  // A flow that calls itself stops at the depth limit (8): runs at depths 0 to 8.
+  WriteFlow("self", Workflow(R"json({
+    "triggers": {"manual": {"type": "Request", "kind": "Http", "inputs": {"method": "POST"}}},
+    "actions": {
+      "Again": {"type": "Workflow", "runAfter": {},
+        "inputs": {"host": {"workflow": {"id": "self"}, "triggerName": "manual"}, "body": {}}}}})json"));
+  StartServer();
+  std::string url = CallbackUrl("self");
+
+  auto runs_after = [&](std::vector<std::string> headers) -> size_t {
+    size_t before = ListRuns("self").size();
+    HttpAnswer a = PostJson(url, "{}", std::move(headers));
+    EXPECT_EQ(a.status, 202) << a.body << a.error;
+    EXPECT_EQ(Str(WaitForRunEnd(a.Header("x-ms-workflow-run-id")), {"status"}), "Failed");
+    return ListRuns("self").size() - before;
+  };
+  EXPECT_EQ(runs_after({}), 9u);
+  EXPECT_EQ(runs_after({"x-runnel-call-depth: 5"}), 4u);    // depths 5 to 8
+  EXPECT_EQ(runs_after({"x-runnel-call-depth: -100"}), 9u);  // not 109
+}
+
 }  // namespace
 }  // namespace runnel::testing
