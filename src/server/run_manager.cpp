@@ -375,19 +375,8 @@ void RunManager::StartFromRequest(RunRequest request, std::vector<bj::value> rec
           });
     };
     auto start = [this, active, responder, wait_for_response, stateless, accept](bool queued) {
-      if (queued) {
-        // Dequeued (on whichever thread ended a run): its caller already has a 202 and its row
-        // says Waiting; it runs on its own thread.
-        active->thread->Post([this, active, stateless] {
-          if (active->abandoned.load()) return ReleaseSlot(active);
-          if (!stateless) {
-            QueueWrite(*active->thread,
-                       [id = active->id](store::Transaction& tx) { return tx.SetRunStatus(id, "Running"); }, nullptr);
-          }
-          Launch(active, nullptr);
-        });
-        return;
-      }
+      // Dequeued: its caller already has a 202.
+      if (queued) return LaunchDequeued(active);
       if (wait_for_response) active->waiter = responder;
       if (stateless) {
         // In flight (Launch) before the caller holds the 202, or its first poll could miss the run.
@@ -464,6 +453,19 @@ void RunManager::Start(RunRequest request, ClaimFn claim, std::function<void(Res
   if (admitted == Admission::kRefused) {
     started(Error("TooManyRuns", "the flow's concurrency limit and waiting list (or the server's) are full"));
   }
+}
+
+// A run that waited in its trigger's queue starts (called on whichever thread ended the run that
+// freed the slot): on its own thread, its row marked Running first.
+void RunManager::LaunchDequeued(const std::shared_ptr<Active>& active) {
+  active->thread->Post([this, active] {
+    if (active->abandoned.load()) return ReleaseSlot(active);
+    if (!active->flow->stateless) {
+      QueueWrite(*active->thread,
+                 [id = active->id](store::Transaction& tx) { return tx.SetRunStatus(id, "Running"); }, nullptr);
+    }
+    Launch(active, nullptr);
+  });
 }
 
 void RunManager::Launch(std::shared_ptr<Active> active, std::shared_ptr<const engine::ReplayLog> replay) {
@@ -688,17 +690,7 @@ void RunManager::StartNewChild(RunRequest request, std::string id, std::shared_p
     });
   };
   auto start = [this, active, stateless, save](bool queued) {
-    if (queued) {
-      active->thread->Post([this, active, stateless] {
-        if (active->abandoned.load()) return ReleaseSlot(active);
-        if (!stateless) {
-          QueueWrite(*active->thread,
-                     [id = active->id](store::Transaction& tx) { return tx.SetRunStatus(id, "Running"); }, nullptr);
-        }
-        Launch(active, nullptr);
-      });
-      return;
-    }
+    if (queued) return LaunchDequeued(active);
     if (!stateless) save("Running");
     Launch(active, nullptr);
   };
@@ -1067,13 +1059,7 @@ Result<size_t> RunManager::ResumeAll(FlowRegistry& flows) {
   for (auto& [active, replay] : running) Launch(active, std::move(replay));
   for (auto& [request, queued] : waiting) {
     std::shared_ptr<Active> active = queued;  // clang 14 cannot capture a structured binding
-    auto start = [this, active](bool) {
-      active->thread->Post([this, active] {
-        QueueWrite(*active->thread,
-                   [id = active->id](store::Transaction& tx) { return tx.SetRunStatus(id, "Running"); }, nullptr);
-        Launch(active, nullptr);
-      });
-    };
+    auto start = [this, active](bool) { LaunchDequeued(active); };
     // Accepted before the restart, so never refused now: over the limit it starts anyway.
     if (Admit(request, active, start) == Admission::kRefused) start(true);
   }

@@ -117,6 +117,7 @@ class RunManager {
   class StoreJournal;
 
   void Launch(std::shared_ptr<Active> active, std::shared_ptr<const engine::ReplayLog> replay);
+  void LaunchDequeued(const std::shared_ptr<Active>& active);
   void Finished(const std::shared_ptr<Active>& active, engine::RunResult result);
   void Release(const std::shared_ptr<Active>& active);
   void ReleaseSlot(const std::shared_ptr<Active>& active);

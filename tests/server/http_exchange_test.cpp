@@ -15,12 +15,6 @@
 namespace runnel::testing {
 namespace {
 
-constexpr char kEcho[] = R"json({
-  "triggers": {"manual": {"type": "Request", "kind": "Http", "inputs": {"method": "POST"}}},
-  "actions": {
-    "Response": {"type": "Response", "kind": "Http", "runAfter": {},
-      "inputs": {"statusCode": 200, "body": "@triggerBody()"}}}})json";
-
 // A plain TCP connection to the server, for exchanges libcurl would not make (pipelining, a
 // body sent only after "100 Continue").
 class RawConnection {
@@ -86,7 +80,7 @@ std::string Request(const std::string& target, const std::string& body, const st
 class HttpExchangeTest : public ServerTest {
  protected:
   void StartEcho() {
-    WriteFlow("echo", Workflow(kEcho, "Stateless"));
+    WriteFlow("echo", Workflow(kEchoFlow, "Stateless"));
     StartServer();
     std::string url = CallbackUrl("echo");
     target_ = url.substr(server().base_url().size());

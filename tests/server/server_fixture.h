@@ -27,6 +27,13 @@ inline constexpr char kToken[] = "test-token";
 inline constexpr int64_t kStartMicros = 1893456000000000;  // 2030-01-01T00:00:00Z
 inline constexpr std::chrono::milliseconds kDeadline{10000};
 
+// A definition whose Request trigger (POST) is answered with the request's body.
+inline constexpr char kEchoFlow[] = R"json({
+  "triggers": {"manual": {"type": "Request", "kind": "Http", "inputs": {"method": "POST"}}},
+  "actions": {
+    "Response": {"type": "Response", "kind": "Http", "runAfter": {},
+      "inputs": {"statusCode": 200, "body": "@triggerBody()"}}}})json";
+
 class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override;

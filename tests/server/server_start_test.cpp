@@ -7,15 +7,9 @@
 namespace runnel::testing {
 namespace {
 
-constexpr char kEcho[] = R"json({
-  "triggers": {"manual": {"type": "Request", "kind": "Http", "inputs": {"method": "POST"}}},
-  "actions": {
-    "Response": {"type": "Response", "kind": "Http", "runAfter": {},
-      "inputs": {"statusCode": 200, "body": "@triggerBody()"}}}})json";
-
 TEST_F(ServerTest, StopsOnSigtermAndKeepsItsStateAcrossARestart) {
   StartServer();
-  ASSERT_EQ(Api("PUT", "/management/flows/echo", Workflow(kEcho)).status, 201);
+  ASSERT_EQ(Api("PUT", "/management/flows/echo", Workflow(kEchoFlow)).status, 201);
   std::string url = CallbackUrl("echo");
   HttpAnswer a = PostJson(url, R"json({"n": 1})json");
   ASSERT_EQ(a.status, 200) << a.body;

@@ -8,13 +8,6 @@ namespace runnel::testing {
 namespace {
 namespace bj = boost::json;
 
-// Echoes the request body; the flow most checks below call.
-constexpr char kEcho[] = R"json({
-  "triggers": {"manual": {"type": "Request", "kind": "Http", "inputs": {"method": "POST"}}},
-  "actions": {
-    "Response": {"type": "Response", "kind": "Http", "runAfter": {},
-      "inputs": {"statusCode": 200, "body": "@triggerBody()"}}}})json";
-
 // `url` with query parameter `name` removed, or its value replaced.
 std::string WithParam(const std::string& url, const std::string& name, const std::string* value) {
   size_t at = url.find("&" + name + "=");
@@ -31,7 +24,7 @@ std::string WithParam(const std::string& url, const std::string& name, const std
 class TriggerChecksTest : public ServerTest {
  protected:
   void StartEcho(const std::string& limits = "") {
-    WriteFlow("echo", Workflow(kEcho));
+    WriteFlow("echo", Workflow(kEchoFlow));
     StartServer(limits);
   }
   std::string ErrorCode(const HttpAnswer& a) { return Str(a.Json(), {"error", "code"}); }

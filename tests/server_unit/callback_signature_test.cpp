@@ -2,25 +2,16 @@
 // deployed (deployed_flow.h), so a request carrying one is checked without an HMAC. They must be
 // exactly what the keys sign, and follow a key change.
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <string>
 #include <variant>
 
 #include "server/deployed_flow.h"
 #include "server/signing.h"
+#include "reference_hmac.h"
 
 namespace runnel::server {
 namespace {
-
-std::string OneShotHmac(std::string_view key, std::string_view data) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), mac, &n);
-  return Base64Url(std::string_view(reinterpret_cast<const char*>(mac), n));
-}
 
 std::shared_ptr<const DeployedFlow> Deploy(const std::string& primary, const std::string& secondary) {
   DeployInput in;
