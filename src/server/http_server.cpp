@@ -16,9 +16,11 @@
 #include <ctime>
 #include <deque>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <optional>
-#include <unordered_set>
+#include <unordered_map>
+#include <vector>
 
 #include "json/lookup.h"
 
@@ -86,9 +88,18 @@ class Connection;
 struct ThreadState {
   IoThread* thread = nullptr;
   std::optional<tcp::acceptor> acceptor;
-  std::unordered_set<Connection*> connections;
+  // A connection's last reference may be dropped on any thread (a handler that answered from
+  // another one still held it), so it unregisters itself under the lock. The weak reference
+  // keeps the connection's memory (make_shared) until the entry is gone: its address cannot be
+  // reused by a new connection while the old one is listed.
+  std::mutex mu;
+  std::unordered_map<Connection*, std::weak_ptr<Connection>> connections;
   std::optional<asio::steady_timer> sweep;
   std::string date = HttpDate();
+
+  // The listed connections still alive, as strong references: taken under the lock, used
+  // after it (closing one may release another).
+  std::vector<std::shared_ptr<Connection>> Live();
 };
 
 struct Shared {
@@ -106,15 +117,23 @@ class Connection final : public Responder, public std::enable_shared_from_this<C
     if (!ec) peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());
     socket_.set_option(tcp::no_delay(true), ec);
     socket_.non_blocking(true, ec);  // WriteResponse tries a write without waiting
-    ts_.connections.insert(this);
     shared_.open.fetch_add(1, std::memory_order_relaxed);
   }
   ~Connection() override {
-    ts_.connections.erase(this);
+    {
+      std::lock_guard lock(ts_.mu);
+      ts_.connections.erase(this);
+    }
     shared_.open.fetch_sub(1, std::memory_order_relaxed);
   }
 
-  void Start() { ReadRequest(); }
+  void Start() {
+    {
+      std::lock_guard lock(ts_.mu);
+      ts_.connections[this] = weak_from_this();
+    }
+    ReadRequest();
+  }
 
   // Closes the socket; pending operations complete with an error and release the connection.
   void Close() {
@@ -403,6 +422,16 @@ HttpResponse HttpResponse::Error(int status, std::string_view code, std::string_
   return Json(status, std::move(body));
 }
 
+std::vector<std::shared_ptr<Connection>> ThreadState::Live() {
+  std::vector<std::shared_ptr<Connection>> live;
+  std::lock_guard lock(mu);
+  live.reserve(connections.size());
+  for (auto& [ptr, weak] : connections) {
+    if (auto c = weak.lock()) live.push_back(std::move(c));
+  }
+  return live;
+}
+
 struct HttpServer::Impl {
   Shared shared;
   std::vector<std::unique_ptr<ThreadState>> threads;
@@ -422,8 +451,7 @@ struct HttpServer::Impl {
       if (ec) return;
       ts.date = HttpDate();
       int64_t now = SteadySeconds();
-      std::vector<Connection*> expired(ts.connections.begin(), ts.connections.end());
-      for (Connection* c : expired) c->CloseIfExpired(now);
+      for (auto& c : ts.Live()) c->CloseIfExpired(now);
       Sweep(ts);
     });
   }
@@ -505,8 +533,7 @@ void HttpServer::CloseAll() {
     ThreadState* state = ts.get();
     std::promise<void> done;
     asio::post(state->thread->context(), [state, &done] {
-      std::vector<Connection*> all(state->connections.begin(), state->connections.end());
-      for (Connection* c : all) c->Close();
+      for (auto& c : state->Live()) c->Close();
       if (state->sweep) state->sweep->cancel();
       done.set_value();
     });
