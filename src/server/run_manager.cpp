@@ -210,18 +210,15 @@ RunManager::ThreadWrites& RunManager::Burst(IoThread& thread, store::Store::Done
     q.posted = false;
     auto dones = std::move(q.dones);
     q.dones = std::make_shared<std::vector<store::Store::DoneFn>>();
-    // An idle store commits the burst right here (no hop to the store's thread and back);
-    // a busy one queues it, and its outcomes come back to this thread in one hop.
-    store_.WriteNow(q.batch.Take(), [dones, &thread](Status st) {
-      if (dones->empty()) return;
-      if (thread.InThisThread()) {
-        for (const auto& done : *dones) done(st);
-        return;
-      }
-      thread.Post([dones, st] {
-        for (const auto& done : *dones) done(st);
-      });
-    });
+    store_.Write(q.batch.Take(),
+                 // The outcomes go back to the thread in one hop (not one per write): the store's
+                 // thread only commits.
+                 [dones, &thread](Status st) {
+                   if (dones->empty()) return;
+                   thread.Post([dones, st] {
+                     for (const auto& done : *dones) done(st);
+                   });
+                 });
   });
   return q;
 }

@@ -467,35 +467,14 @@ class SqliteStore final : public Store {
   void Write(WriteFn fn, DoneFn done) override {
     {
       std::lock_guard lock(mu_);
-      if (!closed_) return Enqueue(std::move(fn), std::move(done));
-    }
-    if (done) done(ClosedReadView::Closed());
-  }
-
-  void WriteNow(WriteFn fn, DoneFn done) override {
-    // With an fsync per commit a write takes milliseconds: it stays on the store's thread
-    // rather than stalling the caller's (an I/O thread and all its connections).
-    if (options_.synchronous_full) return Write(std::move(fn), std::move(done));
-    bool closed;
-    {
-      std::lock_guard lock(mu_);
-      closed = closed_;
-      if (!closed && (busy_ || !queue_.empty())) return Enqueue(std::move(fn), std::move(done));
-      if (!closed) {
-        busy_ = true;  // the connection is this thread's until the commit is over
+      if (!closed_) {
+        queue_.push_back(Task{PendingWrite{std::move(fn), std::move(done)}});
         ++pending_writes_;
+        cv_.notify_one();
+        return;
       }
     }
-    if (closed) {
-      if (done) done(ClosedReadView::Closed());
-      return;
-    }
-    std::vector<PendingWrite> batch;
-    batch.push_back(PendingWrite{std::move(fn), std::move(done)});
-    Commit(batch);
-    std::lock_guard lock(mu_);
-    busy_ = false;
-    if (!queue_.empty() || closed_) cv_.notify_one();  // what queued meanwhile is the thread's
+    if (done) done(ClosedReadView::Closed());
   }
 
   void Read(std::function<void(ReadView&)> fn) override {
@@ -532,12 +511,6 @@ class SqliteStore final : public Store {
     std::variant<PendingWrite, std::function<void(ReadView&)>> work;
   };
 
-  void Enqueue(WriteFn fn, DoneFn done) {  // mu_ held
-    queue_.push_back(Task{PendingWrite{std::move(fn), std::move(done)}});
-    ++pending_writes_;
-    cv_.notify_one();
-  }
-
   void Loop() {
     pthread_setname_np(pthread_self(), "runnel-store");
     SqliteReadView view(*db_, sql_);
@@ -545,11 +518,9 @@ class SqliteStore final : public Store {
     while (true) {
       {
         std::unique_lock lock(mu_);
-        // An inline WriteNow owns the connection while busy_; it wakes this thread when done.
-        cv_.wait(lock, [&] { return !busy_ && (closed_ || !queue_.empty()); });
+        cv_.wait(lock, [&] { return closed_ || !queue_.empty(); });
         if (queue_.empty()) return;  // closed and drained
         tasks.swap(queue_);
-        busy_ = true;
       }
       // Consecutive writes share one transaction; a read runs after the writes queued before it.
       std::vector<PendingWrite> batch;
@@ -564,8 +535,6 @@ class SqliteStore final : public Store {
       }
       Commit(batch);
       tasks.clear();
-      std::lock_guard lock(mu_);
-      busy_ = false;
     }
   }
 
@@ -634,7 +603,6 @@ class SqliteStore final : public Store {
   std::condition_variable cv_;
   std::deque<Task> queue_;
   bool closed_ = false;
-  bool busy_ = false;  // the connection is in use: by this store's thread or an inline WriteNow
   std::atomic<size_t> pending_writes_{0};
   std::thread thread_;  // last: starts after everything it uses
 };

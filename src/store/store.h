@@ -209,14 +209,8 @@ class Store {
   virtual ~Store() = default;
   using WriteFn = std::function<Status(Transaction&)>;
   using DoneFn = std::function<void(Status)>;
-  // Queues a write; `done` (optional) gets its outcome once the batch holding it committed,
-  // on the store's thread.
+  // Queues a write; `done` (optional) gets its outcome once the batch holding it committed.
   virtual void Write(WriteFn fn, DoneFn done) = 0;
-  // The same, but when the store is idle (nothing queued, nothing being written) the write
-  // commits on the calling thread and `done` runs before WriteNow returns: a caller that waits
-  // for its write anyway saves two thread wake-ups. Otherwise it is queued behind the others,
-  // as Write, so writes still commit in the order they were made.
-  virtual void WriteNow(WriteFn fn, DoneFn done) = 0;
   // Queues a read; runs on the store's thread.
   virtual void Read(std::function<void(ReadView&)> fn) = 0;
   // Writes queued and not yet committed (for metrics and backpressure).

@@ -6,8 +6,6 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <future>
-#include <mutex>
 #include <thread>
 
 #include "store/sqlite_store.h"
@@ -242,65 +240,6 @@ TEST_F(SqliteStoreTest, ConcurrentWritersAreAllAcknowledged) {
   // A read is queued after every write, so when it runs they all committed.
   s.ReadAndWait<int>([](ReadView&) { return 0; });
   EXPECT_EQ(acked, kThreads * kEach);
-}
-
-TEST_F(SqliteStoreTest, WriteNowCommitsOnTheCallersThreadWhenTheStoreIsIdle) {
-  Store& s = Open();
-  bool done = false;
-  std::thread::id done_on;
-  s.WriteNow([](Transaction& tx) { return tx.InsertRun(Run("now-1", "orders", 1)); },
-             [&](Status st) {
-               EXPECT_TRUE(st) << st.error().ToString();
-               done = true;
-               done_on = std::this_thread::get_id();
-             });
-  EXPECT_TRUE(done);  // before WriteNow returned
-  EXPECT_EQ(done_on, std::this_thread::get_id());
-  auto run = s.ReadAndWait<std::optional<RunRow>>([](ReadView& v) { return v.GetRun("now-1").value(); });
-  ASSERT_TRUE(run.has_value());
-}
-
-TEST_F(SqliteStoreTest, WriteNowOnABusyStoreQueuesBehindEarlierWrites) {
-  Store& s = Open();
-  // A read holds the store's thread until released, so the writes after it must queue.
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  std::promise<void> reading;
-  s.Read([&, released](ReadView&) {
-    reading.set_value();
-    released.wait();
-  });
-  reading.get_future().wait();
-  std::vector<std::string> order;
-  std::mutex order_mu;
-  auto note = [&](std::string what) {
-    return [&, what](Status st) {
-      EXPECT_TRUE(st) << st.error().ToString();
-      std::lock_guard lock(order_mu);
-      order.push_back(what);
-    };
-  };
-  s.Write([](Transaction& tx) { return tx.InsertRun(Run("q-1", "orders", 1)); }, note("queued"));
-  s.WriteNow([](Transaction& tx) { return tx.SetRunStatus("q-1", "Waiting"); }, note("now"));
-  {
-    std::lock_guard lock(order_mu);
-    EXPECT_TRUE(order.empty());  // nothing committed while the store's thread was busy
-  }
-  release.set_value();
-  s.ReadAndWait<int>([](ReadView&) { return 0; });
-  EXPECT_EQ(order, (std::vector<std::string>{"queued", "now"}));
-  auto run = s.ReadAndWait<std::optional<RunRow>>([](ReadView& v) { return v.GetRun("q-1").value(); });
-  ASSERT_TRUE(run.has_value());
-  EXPECT_EQ(run->status, "Waiting");  // the later write applied after the earlier one
-}
-
-TEST_F(SqliteStoreTest, WriteNowAfterCloseReportsTheClosedStore) {
-  Store& s = Open();
-  s.Close();
-  std::optional<Status> outcome;
-  s.WriteNow([](Transaction&) { return Ok(); }, [&](Status st) { outcome = std::move(st); });
-  ASSERT_TRUE(outcome.has_value());
-  EXPECT_FALSE(*outcome);
 }
 
 TEST_F(SqliteStoreTest, RetentionDeletesOldHistoryAndShrinksTheFile) {
