@@ -670,13 +670,14 @@ void RunManager::StartNewChild(RunRequest request, std::string id, std::shared_p
   bool stateless = active->flow->stateless;
   // Like a request's run: a stateful child's row is queued before its journal entries; a child
   // queued behind its trigger's concurrency is saved as Waiting and started when a slot frees.
-  auto save = [this, active, caller](const char* status) {
-    store::RunRow row{active->id, active->flow->name, active->flow->version, active->trigger, status,
-                      active->start_micros, 0, active->tracking_id, "", ""};
-    QueueStart(*active->thread, std::move(row), JournaledTrigger(*active), [this, active, caller](Status st) {
+  auto save = [this, active, caller](bool queued) {
+    store::RunRow row{active->id, active->flow->name, active->flow->version, active->trigger,
+                      queued ? "Waiting" : "Running", active->start_micros, 0, active->tracking_id, "", ""};
+    QueueStart(*active->thread, std::move(row), JournaledTrigger(*active), [this, active, caller, queued](Status st) {
       if (st) return;
+      // Not saved, so not started: as for a request's run (StartFromRequest).
       active->abandoned.store(true);
-      {
+      if (queued) {
         std::lock_guard lock(mu_);
         active_.erase(active->id);
       }
@@ -688,14 +689,14 @@ void RunManager::StartNewChild(RunRequest request, std::string id, std::shared_p
   };
   auto start = [this, active, stateless, save](bool queued) {
     if (queued) return LaunchDequeued(active);
-    if (!stateless) save("Running");
+    if (!stateless) save(false);
     Launch(active, nullptr);
   };
   switch (Admit(request, active, start)) {
     case Admission::kNow:
       break;
     case Admission::kQueued:
-      if (!stateless) save("Waiting");
+      if (!stateless) save(true);
       break;
     case Admission::kRefused:
       caller->on_ended(engine::Status::kFailed, "the flow '" + active->flow->name +

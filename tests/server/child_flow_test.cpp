@@ -155,6 +155,44 @@ TEST_F(ServerTest, AChildThatFailsWithoutAnsweringFailsTheCall) {
   EXPECT_EQ(Str(parent, {"record", "actions", "Keep", "outputs"}), "ChildFlowFailed") << bj::serialize(parent);
 }
 
+// The child's trigger concurrency applies to calls too: of three parallel calls to a child
+// that runs one at a time with one waiting place, one runs, one waits (saved as Waiting, started
+// when the first ends) and one fails at once.
+TEST_F(ServerTest, AChildsTriggerConcurrencyQueuesAndRefusesCalls) {
+  WriteFlow("child", Workflow(R"json({
+    "triggers": {"manual": {"type": "Request", "kind": "Http", "inputs": {"method": "POST"},
+      "runtimeConfiguration": {"concurrency": {"runs": 1, "maximumWaitingRuns": 1}}}},
+    "actions": {
+      "Wait": {"type": "Wait", "runAfter": {}, "inputs": {"interval": {"count": 1, "unit": "Minute"}}},
+      "Answer": {"type": "Response", "runAfter": {"Wait": ["Succeeded"]},
+                 "inputs": {"statusCode": 200, "body": "@triggerBody()?['n']"}}}})json"));
+  WriteFlow("parent", Workflow(R"json({
+    "triggers": {"manual": {"type": "Request", "kind": "Http", "inputs": {"method": "POST"}}},
+    "actions": {
+      "Each": {"type": "Foreach", "runAfter": {}, "foreach": "@createArray(1, 2, 3)",
+        "actions": {
+          "Call_child": {"type": "Workflow", "runAfter": {},
+            "inputs": {"host": {"workflow": {"id": "child"}, "triggerName": "manual"}, "body": {"n": "@items('Each')"}}}}}}})json"));
+  StartServer();
+
+  HttpAnswer a = PostJson(CallbackUrl("parent"), "{}");
+  ASSERT_EQ(a.status, 202) << a.body << a.error;
+  std::string parent_id = a.Header("x-ms-workflow-run-id");
+  ASSERT_TRUE(Eventually([&] {
+    return ListRuns("child", "Running").size() == 1 && ListRuns("child", "Waiting").size() == 1;
+  }));
+  AdvanceClock(60);  // the first ends, the waiting one starts
+  ASSERT_TRUE(Eventually([&] {
+    return ListRuns("child", "Succeeded").size() == 1 && ListRuns("child", "Running").size() == 1;
+  }));
+  AdvanceClock(60);
+  bj::value parent = WaitForRunEnd(parent_id);
+  EXPECT_EQ(Str(parent, {"status"}), "Failed") << bj::serialize(parent);  // one call was refused
+  EXPECT_EQ(ListRuns("child", "Succeeded").size(), 2u);
+  EXPECT_EQ(ListRuns("child").size(), 2u);
+  EXPECT_NE(bj::serialize(parent).find("waiting list is full"), std::string::npos) << bj::serialize(parent);
+}
+
 TEST_F(ServerTest, ACallerCanTightenTheDepthLimitButNotLoosenIt) {
   // A flow that calls itself stops at the depth limit (8): runs at depths 0 to 8.
   WriteFlow("self", Workflow(R"json({
