@@ -21,6 +21,19 @@ std::string CallChild(const std::string& then) {
                   then + "}}");
 }
 
+// A parent that calls the child once for each of 1, 2, 3 (in parallel), body {"n": item},
+// followed by `then` (more actions, each preceded by a comma).
+std::string CallChildForEach(const std::string& then) {
+  return Workflow(R"json({
+    "triggers": {"manual": {"type": "Request", "kind": "Http", "inputs": {"method": "POST"}}},
+    "actions": {
+      "Each": {"type": "Foreach", "runAfter": {}, "foreach": "@createArray(1, 2, 3)",
+        "actions": {
+          "Call_child": {"type": "Workflow", "runAfter": {},
+            "inputs": {"host": {"workflow": {"id": "child"}, "triggerName": "manual"}, "body": {"n": "@items('Each')"}}}}})json" +
+                  then + "}}");
+}
+
 TEST_F(ServerTest, AChildFlowCallIsARunOfItsOwn) {
   WriteFlow("child", Workflow(R"json({
     "triggers": {"manual": {"type": "Request", "kind": "Http", "inputs": {"method": "POST"}}},
@@ -58,15 +71,9 @@ TEST_F(ServerTest, EachIterationOfALoopCallsAChildRunOfItsOwn) {
     "actions": {
       "Answer": {"type": "Response", "runAfter": {},
                  "inputs": {"statusCode": 200, "body": "@mul(triggerBody()?['n'], 10)"}}}})json"));
-  WriteFlow("parent", Workflow(R"json({
-    "triggers": {"manual": {"type": "Request", "kind": "Http", "inputs": {"method": "POST"}}},
-    "actions": {
-      "Each": {"type": "Foreach", "runAfter": {}, "foreach": "@createArray(1, 2, 3)",
-        "actions": {
-          "Call_child": {"type": "Workflow", "runAfter": {},
-            "inputs": {"host": {"workflow": {"id": "child"}, "triggerName": "manual"}, "body": {"n": "@items('Each')"}}}}},
+  WriteFlow("parent", CallChildForEach(R"json(,
       "Answer": {"type": "Response", "runAfter": {"Each": ["Succeeded"]},
-                 "inputs": {"statusCode": 200, "body": "done"}}}})json"));
+                 "inputs": {"statusCode": 200, "body": "done"}})json"));
   StartServer();
 
   HttpAnswer a = PostJson(CallbackUrl("parent"), "{}");
@@ -166,13 +173,7 @@ TEST_F(ServerTest, AChildsTriggerConcurrencyQueuesAndRefusesCalls) {
       "Wait": {"type": "Wait", "runAfter": {}, "inputs": {"interval": {"count": 1, "unit": "Minute"}}},
       "Answer": {"type": "Response", "runAfter": {"Wait": ["Succeeded"]},
                  "inputs": {"statusCode": 200, "body": "@triggerBody()?['n']"}}}})json"));
-  WriteFlow("parent", Workflow(R"json({
-    "triggers": {"manual": {"type": "Request", "kind": "Http", "inputs": {"method": "POST"}}},
-    "actions": {
-      "Each": {"type": "Foreach", "runAfter": {}, "foreach": "@createArray(1, 2, 3)",
-        "actions": {
-          "Call_child": {"type": "Workflow", "runAfter": {},
-            "inputs": {"host": {"workflow": {"id": "child"}, "triggerName": "manual"}, "body": {"n": "@items('Each')"}}}}}}})json"));
+  WriteFlow("parent", CallChildForEach(""));
   StartServer();
 
   HttpAnswer a = PostJson(CallbackUrl("parent"), "{}");
