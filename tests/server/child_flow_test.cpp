@@ -21,6 +21,10 @@ std::string CallChild(const std::string& then) {
                   then + "}}");
 }
 
+// After the call: keep the child's answer in the parent's record.
+constexpr char kKeepTheAnswer[] = R"json(
+      "Keep": {"type": "Compose", "runAfter": {"Call_child": ["Succeeded"]}, "inputs": "@body('Call_child')"})json";
+
 // A parent that calls the child once for each of 1, 2, 3 (in parallel), body {"n": item},
 // followed by `then` (more actions, each preceded by a comma).
 std::string CallChildForEach(const std::string& then) {
@@ -97,8 +101,7 @@ TEST_F(ServerTest, AChildStartedBeforeACrashIsFollowedNotStartedAgain) {
                "inputs": {"interval": {"count": 1, "unit": "Hour"}}},
       "Answer": {"type": "Response", "runAfter": {"Wait": ["Succeeded"]},
                  "inputs": {"statusCode": 200, "body": "done for @{triggerBody()?['name']}"}}}})json"));
-  WriteFlow("parent", CallChild(R"json(
-      "Keep": {"type": "Compose", "runAfter": {"Call_child": ["Succeeded"]}, "inputs": "@body('Call_child')"})json"));
+  WriteFlow("parent", CallChild(kKeepTheAnswer));
   StartServer();
 
   HttpAnswer a = PostJson(CallbackUrl("parent"), R"({"name": "fabrikam"})");
@@ -129,8 +132,7 @@ TEST_F(ServerTest, CancellingAParentCancelsItsChild) {
     "triggers": {"manual": {"type": "Request", "kind": "Http", "inputs": {"method": "POST"}}},
     "actions": {
       "Wait": {"type": "Wait", "runAfter": {}, "inputs": {"interval": {"count": 1, "unit": "Day"}}}}})json"));
-  WriteFlow("parent", CallChild(R"json(
-      "Keep": {"type": "Compose", "runAfter": {"Call_child": ["Succeeded"]}, "inputs": "@body('Call_child')"})json"));
+  WriteFlow("parent", CallChild(kKeepTheAnswer));
   StartServer();
 
   HttpAnswer a = PostJson(CallbackUrl("parent"), R"({"name": "northwind"})");
